@@ -1,1 +1,165 @@
-def main() -> None: ...
+"""Composition root: ``create_app()`` wires configuration, each package and the error mapping;
+``main()`` is the ``kense`` console script."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+import click
+from flask import Flask, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers.response import Response as BaseResponse
+
+from registry import cli as registry_cli
+from registry import routes as registry_routes
+from registry.errors import Conflict, Invalid, NotFound, RegistryError
+
+#: Embedded defaults; each can be overridden by an environment variable KENSE_<NAME>.
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": "sqlite:///var/kense.db",
+    "DATA_DIR": "var",
+    "DEFAULT_PLACE": "kz-kus",
+    "LOG_LEVEL": "INFO",
+    "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+}
+#: The settings each package takes, as (config key, the package's own field name).
+REGISTRY_KEYS = {
+    "DATABASE_URL": "database_url",
+    "DATA_DIR": "data_dir",
+    "DEFAULT_PLACE": "default_place",
+}
+OWN_KEYS = {"LOG_LEVEL", "MAX_CONTENT_LENGTH", "TESTING", "SECRET_KEY"}
+#: Variables read by the Makefile and the tests, not by the service.
+TOOLING_KEYS = {"TEST_DATABASE_URL", "REQUIRE_SERVICES", "CHROMIUM", "PG_PORT", "PG_TIMEOUT"}
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, static_folder=None, template_folder=None)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("KENSE")
+    if overrides:
+        app.config.update(overrides)
+    _reject_unknown_settings(app)
+    configure_logging(str(app.config["LOG_LEVEL"]))
+    registry_routes.init_app(app, {REGISTRY_KEYS[k]: app.config[k] for k in REGISTRY_KEYS})
+    _register_errors(app)
+    return app
+
+
+def _reject_unknown_settings(app: Flask) -> None:
+    """A mistyped KENSE_ variable fails at start-up instead of being silently ignored."""
+    known = set(DEFAULTS) | set(REGISTRY_KEYS) | OWN_KEYS | TOOLING_KEYS
+    unknown = sorted(k for k in app.config if k not in known and not _is_flask_key(k))
+    if unknown:
+        raise RuntimeError(
+            f"unknown setting(s) KENSE_{', KENSE_'.join(unknown)}; known: "
+            + ", ".join(f"KENSE_{k}" for k in sorted(known - TOOLING_KEYS))
+        )
+
+
+def _is_flask_key(key: str) -> bool:
+    return key in Flask.default_config
+
+
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object a line: time, level, logger, message and any ``extra`` fields."""
+
+    _PLAIN = frozenset(vars(logging.makeLogRecord({})))
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update({k: v for k, v in vars(record).items() if k not in self._PLAIN})
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def configure_logging(level: str) -> None:
+    root = logging.getLogger()
+    if any(isinstance(h.formatter, JsonLogFormatter) for h in root.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonLogFormatter())
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+
+
+STATUS = {Invalid: 422, NotFound: 404, Conflict: 409}
+
+
+def error_body(code: str, message: str, fields: Mapping[str, str] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "fields": dict(fields or {})}}
+
+
+def _register_errors(app: Flask) -> None:
+    """Every error leaves as JSON of one shape; no stack trace reaches a client."""
+
+    @app.errorhandler(RegistryError)
+    def _registry_error(exc: RegistryError) -> tuple[dict[str, Any], int]:
+        status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
+        return error_body(exc.code, exc.message, exc.fields), status
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> BaseResponse:
+        code = (exc.name or "error").lower().replace(" ", "_")
+        body = error_body(code, exc.description or exc.name or "error")
+        response = exc.get_response()
+        response.data = json.dumps(body, ensure_ascii=False).encode()
+        response.content_type = "application/json"
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> tuple[dict[str, Any], int]:
+        logging.getLogger("kense").exception(
+            "unhandled error on %s %s", request.method, request.path
+        )
+        return error_body("internal_error", "an unexpected error occurred; it has been logged"), 500
+
+
+class _AppState:
+    """Creates the app once, on first use, so `kense --help` needs no database."""
+
+    def __init__(self) -> None:
+        self._app: Flask | None = None
+
+    @property
+    def app(self) -> Flask:
+        if self._app is None:
+            self._app = create_app()
+        return self._app
+
+    def registry(self) -> Any:
+        return registry_routes.registry_of(self.app)
+
+
+@click.group(help="Kense: the registry of legal acts of the department, its documents and search.")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    ctx.obj = _AppState()
+
+
+@cli.command(help="Serve the web application and the HTTP API.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.pass_obj
+def serve(state: _AppState, host: str, port: int) -> None:
+    from werkzeug.serving import run_simple
+
+    logging.getLogger("kense").info("serving", extra={"host": host, "port": port})
+    run_simple(host, port, state.app, threaded=True, use_reloader=False)
+
+
+registry_cli.register(cli)
+
+
+def main() -> None:
+    cli(prog_name="kense")

@@ -12,10 +12,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Literal, TypeGuard
 
 Lang = Literal["kk", "ru"]
 LANGS: tuple[Lang, ...] = ("kk", "ru")
+
+
+def is_lang(value: object) -> TypeGuard[Lang]:
+    return value in LANGS
+
+
 AKN_LANG: dict[str, str] = {"kk": "kaz", "ru": "rus"}
 
 #: Node types, in the vocabulary of Akoma Ntoso.

@@ -7,9 +7,9 @@ the region (``kz-kus`` is Kostanay region); acts of the republic use ``kz`` alon
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
-from datetime import date
 
 from registry.errors import InvalidUri
 
@@ -25,7 +25,7 @@ _NUMBER_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 class FrbrUri:
     place: str
     subtype: str
-    date: date
+    date: dt.date
     number: str
     doctype: str = "act"
 
@@ -40,7 +40,7 @@ class FrbrUri:
                 fields={"frbr_uri": "not an AKN work URI"},
             )
         try:
-            day = date.fromisoformat(m["date"])
+            day = dt.date.fromisoformat(m["date"])
         except ValueError as exc:
             raise InvalidUri(
                 f"{value!r} has an impossible date {m['date']}", fields={"frbr_uri": str(exc)}
@@ -48,7 +48,7 @@ class FrbrUri:
         return cls(m["place"], m["subtype"], day, m["number"], m["doctype"])
 
     @classmethod
-    def for_act(cls, place: str, subtype: str, day: date, number: str) -> FrbrUri:
+    def for_act(cls, place: str, subtype: str, day: dt.date, number: str) -> FrbrUri:
         """Build the URI of an act from its citation; "1007/15" becomes "1007-15"."""
         safe = _NUMBER_UNSAFE.sub("-", number.strip()).strip("-") or "nn"
         return cls(place, subtype, day, safe)
@@ -64,9 +64,11 @@ class FrbrUri:
 
     @property
     def work(self) -> str:
-        return f"/akn/{self.place}/{self.doctype}/{self.subtype}/{self.date.isoformat()}/{self.number}"
+        return (
+            f"/akn/{self.place}/{self.doctype}/{self.subtype}/{self.date.isoformat()}/{self.number}"
+        )
 
-    def expression(self, lang: str, at: date) -> str:
+    def expression(self, lang: str, at: dt.date) -> str:
         from registry.model import AKN_LANG
 
         return f"{self.work}/{AKN_LANG.get(lang, lang)}@{at.isoformat()}"

@@ -1,0 +1,261 @@
+"""`kense` commands of the registry. Data goes to stdout, messages and logs to stderr."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from registry.errors import Conflict, Invalid, NotFound, ParseError, RegistryError
+from registry.formats import FORMATS, act_akn, act_json, act_text
+from registry.service import Registry
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT = {Invalid: 2, NotFound: 3, Conflict: 4}
+
+
+class _Date(click.ParamType[date, object]):
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date YYYY-MM-DD", param, ctx)
+
+
+DATE = _Date()
+LANG = click.Choice(["kk", "ru"])
+
+
+def _registry(ctx: click.Context) -> Registry:
+    registry: Registry = ctx.obj.registry()
+    return registry
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def fail(exc: RegistryError) -> None:
+    """Report on stderr; exit 2 when invalid, 3 when not found, 4 on a conflict."""
+    message = exc.message if isinstance(exc, ParseError) else f"error: {exc.message}"
+    click.echo(message, err=True)
+    sys.exit(next((code for cls, code in EXIT.items() if isinstance(exc, cls)), 1))
+
+
+def handles_errors(func: F) -> F:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except RegistryError as exc:
+            fail(exc)
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper  # type: ignore[return-value]
+
+
+@click.command("init")
+@click.pass_context
+@handles_errors
+def init_command(ctx: click.Context) -> None:
+    """Create or migrate the database and load the bundled acts (safe to run again)."""
+    registry = _registry(ctx)
+    registry.migrate()
+    loaded = registry.load_seed()
+    for uri in loaded:
+        click.echo(f"loaded {uri}", err=True)
+    if not loaded:
+        click.echo("database up to date; bundled acts already loaded", err=True)
+
+
+@click.command("acts")
+@click.option("--number", help="Only acts with this number (e.g. 514).")
+@click.option("--date", "day", type=DATE, help="Only acts of this date.")
+@click.option("--type", "subtype", help="Only acts of this type (resolution, order, …).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def acts_command(
+    ctx: click.Context, number: str | None, day: date | None, subtype: str | None, as_json: bool
+) -> None:
+    """List the works in the registry."""
+    items = _registry(ctx).list_works(number=number, day=day, subtype=subtype)
+    if as_json:
+        echo_json({"items": items, "total": len(items)})
+        return
+    for item in items:
+        title = item["title"].get("kk") or item["title"].get("ru") or "(text not held)"
+        click.echo(f"{item['frbr_uri']}\t{','.join(item['languages']) or '-'}\t{title}")
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--lang", type=LANG, help="Language of the text (required for official text).")
+@click.option("--work", "work", help="Attach as a language expression of this work URI.")
+@click.pass_context
+@handles_errors
+def import_command(ctx: click.Context, file: Path, lang: str | None, work: str | None) -> None:
+    """Import an act in the official text format (or Akoma Ntoso XML); prints the work URI."""
+    data = file.read_bytes()
+    registry = _registry(ctx)
+    if data.lstrip()[:1] == b"<":
+        result = registry.import_akn(data, work)
+    else:
+        if lang is None:
+            raise click.UsageError("--lang kk|ru is required for an official text")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise Invalid(f"{file} is not UTF-8 text (byte {exc.start})") from exc
+        result = registry.import_text(text, lang, work)
+    how = "attached to" if result.attached else "imported as"
+    note = " (date assumed: first publication not in the source)" if result.date_assumed else ""
+    click.echo(
+        f"{result.lang} text {how} {result.uri.work}, in force from "
+        f"{result.valid_from.isoformat()}{note}",
+        err=True,
+    )
+    click.echo(result.uri.work)
+
+
+@click.command("show")
+@click.argument("uri")
+@click.option("--at", type=DATE, help="As it stood on this date (default: today).")
+@click.option("--lang", type=LANG, default="kk", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.pass_context
+@handles_errors
+def show_command(ctx: click.Context, uri: str, at: date | None, lang: str, fmt: str) -> None:
+    """Print an act as it stood on a date."""
+    registry = _registry(ctx)
+    view = registry.act_at(uri, lang, at or date.today())
+    for gap in view.gaps:
+        click.echo(f"note: {gap.message}", err=True)
+    if fmt == "json":
+        echo_json(act_json(view))
+    elif fmt == "akn":
+        issuer = registry.work_info(uri)["issuer"]
+        sys.stdout.buffer.write(act_akn(view, issuer))
+    elif fmt == "html":
+        from registry.html import act_document
+
+        click.echo(act_document(view))
+    else:
+        click.echo(act_text(view), nl=False)
+
+
+@click.command("versions")
+@click.argument("uri")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def versions_command(ctx: click.Context, uri: str, as_json: bool) -> None:
+    """List the points in time at which an act's text changed, and pending changes."""
+    data = _registry(ctx).versions(uri)
+    if as_json:
+        echo_json(data)
+        return
+    for v in data["versions"]:
+        by = ", ".join(f"{a['type']} № {a['number']} of {a['date']}" for a in v["amended_by"])
+        flag = " (date assumed)" if v["date_assumed"] else ""
+        until = v["valid_to"] or "…"
+        click.echo(f"{v['date']} – {until}{flag}\t{','.join(v['languages'])}\t{by or 'original'}")
+    for p in data["pending"]:
+        a = p["amended_by"]
+        click.echo(f"pending ({p['rule']})\t{a['type']} № {a['number']} of {a['date']}")
+
+
+@click.command("diff")
+@click.argument("uri")
+@click.option("--from", "old", type=DATE, required=True)
+@click.option("--to", "new", type=DATE, required=True)
+@click.option("--lang", type=LANG, default="kk", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def diff_command(
+    ctx: click.Context, uri: str, old: date, new: date, lang: str, as_json: bool
+) -> None:
+    """Show what changed in an act between two dates."""
+    data = _registry(ctx).diff(uri, lang, old, new)
+    if as_json:
+        echo_json(data)
+        return
+    for change in data["changes"]:
+        click.echo(f"{change['kind']}: {change['eid']}")
+        for seg in change.get("words", []):
+            mark = {"insert": "{+", "delete": "[-"}.get(seg["op"])
+            close = {"insert": "+}", "delete": "-]"}.get(seg["op"])
+            click.echo(f"{mark}{seg['text']}{close}" if mark else seg["text"], nl=False)
+        click.echo()
+    s = data["summary"]
+    click.echo(f"{s['changed']} changed, {s['added']} added, {s['removed']} removed", err=True)
+
+
+@click.command("amend")
+@click.argument("uri")
+@click.option(
+    "--file",
+    "file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="The amendment as JSON.",
+)
+@click.pass_context
+@handles_errors
+def amend_command(ctx: click.Context, uri: str, file: Path) -> None:
+    """Enter an amendment of an act from a JSON file."""
+    try:
+        data = json.loads(file.read_text("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise Invalid(f"{file} is not valid UTF-8 JSON: {exc}") from exc
+    echo_json(_registry(ctx).amend(uri, data))
+
+
+@click.command("publish")
+@click.argument("uri")
+@click.option("--date", "day", type=DATE, required=True, help="Date of first official publication.")
+@click.pass_context
+@handles_errors
+def publish_command(ctx: click.Context, uri: str, day: date) -> None:
+    """Record the first official publication of an act (brings its pending effects into force)."""
+    echo_json(_registry(ctx).publish(uri, day))
+
+
+@click.command("history")
+@click.argument("uri")
+@click.argument("eid")
+@click.option("--lang", type=LANG, default="kk", show_default=True)
+@click.pass_context
+@handles_errors
+def history_command(ctx: click.Context, uri: str, eid: str, lang: str) -> None:
+    """Print every version of one provision (JSON)."""
+    echo_json({"eid": eid, "versions": _registry(ctx).provision_history(uri, lang, eid)})
+
+
+COMMANDS = (
+    init_command,
+    acts_command,
+    import_command,
+    show_command,
+    versions_command,
+    diff_command,
+    amend_command,
+    publish_command,
+    history_command,
+)
+
+
+def register(group: click.Group) -> None:
+    for command in COMMANDS:
+        group.add_command(command)

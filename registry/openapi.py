@@ -1,0 +1,256 @@
+"""The OpenAPI 3.1 document of the registry's HTTP API (served at /api/v1/openapi.json)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_ACT = "/api/v1/acts/{frbr_uri}"
+_URI = {
+    "name": "frbr_uri",
+    "in": "path",
+    "required": True,
+    "description": "Work URI without its leading slash: akn/kz-kus/act/resolution/2021-11-12/514",
+    "schema": {"type": "string"},
+}
+_LANG = {
+    "name": "lang",
+    "in": "query",
+    "schema": {"type": "string", "enum": ["kk", "ru"], "default": "kk"},
+}
+_AT = {
+    "name": "at",
+    "in": "query",
+    "description": "Date YYYY-MM-DD (default: today)",
+    "schema": {"type": "string", "format": "date"},
+}
+
+
+def _date_param(name: str, required: bool) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "schema": {"type": "string", "format": "date"},
+    }
+
+
+def _ok(
+    description: str, schema: dict[str, Any] | None = None, media: str = "application/json"
+) -> dict[str, Any]:
+    content = {media: {"schema": schema or {"type": "object"}}}
+    return {"description": description, "content": content}
+
+
+_ERRORS = {
+    "404": {"$ref": "#/components/responses/Error"},
+    "409": {"$ref": "#/components/responses/Error"},
+    "422": {"$ref": "#/components/responses/Error"},
+}
+
+
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Kense registry of legal acts",
+            "version": "1",
+            "description": "Acts of the Kostanay region Department of Employment Coordination and "
+            "Social Programs, as they stood on any date, in Kazakh and Russian.",
+        },
+        "paths": {
+            "/api/v1/acts": {
+                "get": {
+                    "summary": "List works",
+                    "parameters": [
+                        {"name": "number", "in": "query", "schema": {"type": "string"}},
+                        _date_param("date", False),
+                        {"name": "type", "in": "query", "schema": {"type": "string"}},
+                        {"name": "q", "in": "query", "schema": {"type": "string"}},
+                    ],
+                    "responses": {
+                        "200": _ok("Works", {"$ref": "#/components/schemas/WorkList"}),
+                        "422": {"$ref": "#/components/responses/Error"},
+                    },
+                },
+                "post": {
+                    "summary": "Import an act (official text or Akoma Ntoso)",
+                    "parameters": [
+                        _LANG,
+                        {"name": "work", "in": "query", "schema": {"type": "string"}},
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "text/plain": {"schema": {"type": "string"}},
+                            "application/xml": {"schema": {"type": "string"}},
+                        },
+                    },
+                    "responses": {"201": _ok("Imported"), **_ERRORS},
+                },
+            },
+            _ACT: {
+                "get": {
+                    "summary": "The act as it stood on a date",
+                    "parameters": [_URI, _AT, _LANG],
+                    "responses": {
+                        "200": _ok("Act tree", {"$ref": "#/components/schemas/Node"}),
+                        **_ERRORS,
+                    },
+                }
+            },
+            f"{_ACT}/versions": {
+                "get": {
+                    "summary": "Versions timeline",
+                    "parameters": [_URI],
+                    "responses": {"200": _ok("Versions"), **_ERRORS},
+                }
+            },
+            f"{_ACT}/diff": {
+                "get": {
+                    "summary": "Differences between two dates",
+                    "parameters": [_URI, _date_param("from", True), _date_param("to", True), _LANG],
+                    "responses": {"200": _ok("Diff"), **_ERRORS},
+                }
+            },
+            f"{_ACT}/akn": {
+                "get": {
+                    "summary": "Akoma Ntoso 3.0 XML as at a date",
+                    "parameters": [_URI, _AT, _LANG],
+                    "responses": {
+                        "200": _ok("AKN", {"type": "string"}, "application/akn+xml"),
+                        **_ERRORS,
+                    },
+                }
+            },
+            f"{_ACT}/provisions/{{eid}}": {
+                "get": {
+                    "summary": "One provision as at a date",
+                    "parameters": [
+                        _URI,
+                        {
+                            "name": "eid",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                        _AT,
+                        _LANG,
+                    ],
+                    "responses": {
+                        "200": _ok("Provision", {"$ref": "#/components/schemas/Node"}),
+                        **_ERRORS,
+                    },
+                }
+            },
+            f"{_ACT}/provisions/{{eid}}/history": {
+                "get": {
+                    "summary": "Every version of one provision",
+                    "parameters": [
+                        _URI,
+                        {
+                            "name": "eid",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                        _LANG,
+                    ],
+                    "responses": {"200": _ok("History"), **_ERRORS},
+                }
+            },
+            f"{_ACT}/amendments": {
+                "post": {
+                    "summary": "Enter an amendment",
+                    "parameters": [_URI],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Amendment"}
+                            }
+                        },
+                    },
+                    "responses": {"201": _ok("Entered"), **_ERRORS},
+                }
+            },
+            f"{_ACT}/publication": {
+                "post": {
+                    "summary": "Record the first official publication",
+                    "parameters": [_URI],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["date"],
+                                    "properties": {"date": {"type": "string", "format": "date"}},
+                                }
+                            }
+                        },
+                    },
+                    "responses": {"201": _ok("Recorded"), **_ERRORS},
+                }
+            },
+        },
+        "components": {
+            "responses": {
+                "Error": _ok("Error", {"$ref": "#/components/schemas/Error"}),
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "required": ["code", "message", "fields"],
+                            "properties": {
+                                "code": {"type": "string"},
+                                "message": {"type": "string"},
+                                "fields": {
+                                    "type": "object",
+                                    "additionalProperties": {"type": "string"},
+                                },
+                            },
+                        }
+                    },
+                },
+                "WorkList": {
+                    "type": "object",
+                    "properties": {
+                        "items": {"type": "array", "items": {"type": "object"}},
+                        "total": {"type": "integer"},
+                    },
+                },
+                "Node": {
+                    "type": "object",
+                    "required": ["type", "eid", "num", "heading", "text", "children"],
+                    "properties": {
+                        "type": {"type": "string"},
+                        "eid": {"type": "string"},
+                        "num": {"type": ["string", "null"]},
+                        "heading": {"type": ["string", "null"]},
+                        "text": {"type": ["string", "null"]},
+                        "state": {"type": "string", "enum": ["in_force", "repealed", "not_held"]},
+                        "children": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Node"},
+                        },
+                    },
+                },
+                "Amendment": {
+                    "type": "object",
+                    "required": ["amending_act", "effective", "operations"],
+                    "properties": {
+                        "amending_act": {
+                            "type": "object",
+                            "required": ["type", "issuer", "number", "date", "title"],
+                        },
+                        "effective": {"type": "object", "required": ["rule"]},
+                        "operations": {"type": "array", "minItems": 1, "items": {"type": "object"}},
+                    },
+                },
+            },
+        },
+    }

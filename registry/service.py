@@ -1,0 +1,161 @@
+"""The registry's use cases, composed over storage: what the CLI and HTTP edges call.
+
+Plain data in, plain data out; every write is one transaction, so a failure writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import Engine
+
+from registry import acts, amend, migrate, works
+from registry.acts import ActView
+from registry.config import RegistryConfig
+from registry.errors import Invalid
+from registry.importing import ImportResult, import_act
+from registry.model import Lang, Node, ParsedAct, is_lang
+from registry.store import make_engine, reading, writing
+from registry.uri import FrbrUri
+
+#: The bundled acts that ``kense init`` loads: (package resource, language).
+SEED = (("kostanay-514-2021-ereje.kk.md", "kk"),)
+MAX_IMPORT_BYTES = 5_000_000
+
+
+@dataclass
+class Registry:
+    config: RegistryConfig
+    engine: Engine
+
+    @classmethod
+    def open(cls, config: RegistryConfig) -> Registry:
+        return cls(config, make_engine(config.database_url))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- set-up ---
+
+    def migrate(self) -> None:
+        migrate.upgrade(self.engine)
+
+    def load_seed(self) -> list[str]:
+        """Import the bundled acts that are not in the registry yet; returns their work URIs."""
+        loaded = []
+        for name, lang in SEED:
+            text = resources.files("registry").joinpath("seed", name).read_text("utf-8")
+            parsed = _parse(text, _check_lang(lang))
+            uri = _uri_of(parsed, self.config.default_place)
+            with reading(self.engine) as conn:
+                work = works.find(conn, uri)
+                if work is not None and lang in works.languages(conn, work.id):
+                    continue
+            loaded.append(self.store_parsed(parsed, None).uri.work)
+        return loaded
+
+    # --- writes ---
+
+    def import_text(self, text: str, lang: str, work: str | None = None) -> ImportResult:
+        checked = _check_lang(lang)
+        if len(text.encode("utf-8")) > MAX_IMPORT_BYTES:
+            raise Invalid(f"the text is larger than {MAX_IMPORT_BYTES} bytes")
+        return self.store_parsed(_parse(text, checked), work)
+
+    def import_akn(self, data: bytes, work: str | None = None) -> ImportResult:
+        from registry.akn import from_akn
+
+        uri, parsed = from_akn(data)
+        return self.store_parsed(parsed, work or (uri.work if uri else None))
+
+    def store_parsed(self, parsed: ParsedAct, work: str | None) -> ImportResult:
+        with writing(self.engine) as conn:
+            return import_act(conn, parsed, work_uri=work, default_place=self.config.default_place)
+
+    def amend(self, uri: str, data: object) -> dict[str, Any]:
+        request = amend.parse_request(data)
+        with writing(self.engine) as conn:
+            return amend.enter(conn, uri, request)
+
+    def publish(self, uri: str, day: date) -> dict[str, Any]:
+        with writing(self.engine) as conn:
+            return amend.publish(conn, uri, day)
+
+    # --- reads ---
+
+    def list_works(self, **filters: Any) -> list[dict[str, Any]]:
+        with reading(self.engine) as conn:
+            return acts.list_works(conn, **filters)
+
+    def act_at(self, uri: str, lang: str, at: date) -> ActView:
+        checked = _check_lang(lang)
+        with reading(self.engine) as conn:
+            return acts.act_at(conn, uri, checked, at)
+
+    def provision_at(self, uri: str, lang: str, eid: str, at: date) -> Node:
+        _check_lang(lang)
+        with reading(self.engine) as conn:
+            return acts.provision_at(conn, uri, lang, eid, at)
+
+    def provision_history(self, uri: str, lang: str, eid: str) -> list[dict[str, Any]]:
+        _check_lang(lang)
+        with reading(self.engine) as conn:
+            return acts.provision_history(conn, uri, lang, eid)
+
+    def versions(self, uri: str) -> dict[str, Any]:
+        with reading(self.engine) as conn:
+            return acts.versions(conn, uri)
+
+    def work_info(self, uri: str) -> dict[str, Any]:
+        with reading(self.engine) as conn:
+            work = works.get(conn, uri)
+            return {
+                "frbr_uri": work.uri.work,
+                "type": work.uri.subtype,
+                "number": work.uri.number,
+                "date": work.uri.date.isoformat(),
+                "issuer": work.issuer,
+                "title": works.titles(conn, work.id),
+                "languages": works.languages(conn, work.id),
+                "text_held": works.holds_text(conn, work.id),
+                "lifecycle": [
+                    {"event": e.kind, "date": e.date.isoformat(), "assumed": e.assumed}
+                    for e in works.lifecycle(conn, work.id)
+                ],
+            }
+
+    def diff(self, uri: str, lang: str, old: date, new: date) -> dict[str, Any]:
+        from registry.diff import diff_trees
+        from registry.diff import to_dict as diff_dict
+
+        before = self.act_at(uri, lang, old)
+        after = self.act_at(uri, lang, new)
+        result = diff_dict(diff_trees(before.root, after.root))
+        return {
+            "frbr_uri": before.uri.work,
+            "lang": lang,
+            "from": old.isoformat(),
+            "to": new.isoformat(),
+            **result,
+        }
+
+
+def _check_lang(lang: str) -> Lang:
+    if not is_lang(lang):
+        raise Invalid(f"unknown language {lang!r}; use kk or ru", fields={"lang": "kk or ru"})
+    return lang
+
+
+def _parse(text: str, lang: Lang) -> ParsedAct:
+    from registry.parse import parse_official_text
+
+    return parse_official_text(text, lang)
+
+
+def _uri_of(parsed: ParsedAct, default_place: str) -> FrbrUri:
+    act = parsed.act
+    assert act.date is not None and act.number
+    return FrbrUri.for_act(parsed.place or default_place, act.type, act.date, act.number)

@@ -1,0 +1,220 @@
+"""Storage of the registry: tables, engine and transactions (SQLAlchemy 2 Core).
+
+History tables are append-only: the migration installs triggers that refuse UPDATE and DELETE on
+them, in SQLite and in PostgreSQL alike. Writers take a lock on the work they change
+(``SELECT … FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), so a check followed by an
+insert is atomic across processes; unique constraints are the last line of defence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+)
+from sqlalchemy.engine import Connection, CursorResult
+from sqlalchemy.pool import ConnectionPoolEntry
+
+
+#: eIds and sort keys compare byte-wise on every backend (PostgreSQL's locale collations would
+#: ignore the "_" and "~" that give them their order).
+def _key(length: int) -> String:
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+works = Table(
+    "works",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("frbr_uri", String(200), nullable=False, unique=True),
+    Column("place", String(16), nullable=False),
+    Column("subtype", String(40), nullable=False),
+    Column("number", String(60), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("issuer", Text),
+    #: Entry into force: None = fixed (the act's date), N = N days after first publication.
+    Column("days_after_publication", Integer),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+expressions = Table(
+    "expressions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("work_id", ForeignKey("works.id"), nullable=False),
+    Column("lang", String(2), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("meta", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("work_id", "lang", name="uq_expressions_work_lang"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("work_id", ForeignKey("works.id"), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("date", Date, nullable=False),
+    #: True when the date is not in the source and was assumed (e.g. publication = adoption).
+    Column("assumed", Boolean, nullable=False),
+    Column("detail", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+amendments = Table(
+    "amendments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("work_id", ForeignKey("works.id"), nullable=False, index=True),
+    Column("amending_work_id", ForeignKey("works.id"), nullable=False, index=True),
+    Column("rule", String(20), nullable=False),
+    Column("days", Integer),
+    Column("fixed_date", Date),
+    Column("operations", JSON, nullable=False),
+    #: "registry" for amendments entered here, "note" for history read from an official text.
+    Column("source", String(10), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+#: The date from which an amendment's operations take effect, once it is known.
+effects = Table(
+    "effects",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("amendment_id", ForeignKey("amendments.id"), nullable=False, unique=True),
+    Column("date", Date, nullable=False),
+    Column("assumed", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+provisions = Table(
+    "provisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("work_id", ForeignKey("works.id"), nullable=False),
+    Column("lang", String(2), nullable=False),
+    Column("eid", _key(200), nullable=False),
+    Column("parent_eid", _key(200)),
+    Column("sort_key", _key(400), nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("num", String(40)),
+    Column("heading", Text),
+    Column("text", Text),
+    #: in_force | repealed | not_held | absent (removed by a restatement of an ancestor)
+    Column("state", String(10), nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("amendment_id", ForeignKey("amendments.id")),
+    UniqueConstraint("work_id", "lang", "eid", "valid_from", name="uq_provisions_version"),
+)
+Index("ix_provisions_at", provisions.c.work_id, provisions.c.lang, provisions.c.valid_from)
+
+notes = Table(
+    "notes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("work_id", ForeignKey("works.id"), nullable=False),
+    Column("lang", String(2), nullable=False),
+    Column("eid", String(200), nullable=False),
+    Column("placement", String(20), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("amendment_id", ForeignKey("amendments.id")),
+)
+Index("ix_notes_work", notes.c.work_id, notes.c.lang, notes.c.valid_from)
+
+#: Tables whose rows are never updated or deleted.
+APPEND_ONLY = ("works", "expressions", "events", "amendments", "effects", "provisions", "notes")
+
+
+def new_id(result: CursorResult[Any]) -> int:
+    """The primary key of the row an INSERT just wrote."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def make_engine(url: str) -> Engine:
+    """An engine configured for safe concurrent writers on SQLite and PostgreSQL."""
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        _sqlite_transactions(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_transactions(engine: Engine) -> None:
+    """Let SQLAlchemy, not pysqlite, emit BEGIN, so that writers can ask for BEGIN IMMEDIATE."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("kense_write") else "BEGIN")
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as conn, conn.begin():
+        yield conn
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction: committed on success, rolled back whole on any error."""
+    with engine.connect() as conn:
+        conn.info["kense_write"] = True
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            conn.info.pop("kense_write", None)
+
+
+def lock_work(conn: Connection, work_id: int) -> None:
+    """Serialise writers of one work across processes (SQLite already holds the write lock)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            works.select()
+            .with_only_columns(works.c.id)
+            .where(works.c.id == work_id)
+            .with_for_update()
+        )
