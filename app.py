@@ -11,12 +11,14 @@ from typing import Any
 
 import click
 from flask import Flask, request
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from registry import cli as registry_cli
 from registry import routes as registry_routes
 from registry.errors import Conflict, Invalid, NotFound, RegistryError
+from registry.service import database_problem
 
 #: Embedded defaults; each can be overridden by an environment variable KENSE_<NAME>.
 DEFAULTS: dict[str, Any] = {
@@ -107,6 +109,11 @@ def _register_errors(app: Flask) -> None:
     def _registry_error(exc: RegistryError) -> tuple[dict[str, Any], int]:
         status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
         return error_body(exc.code, exc.message, exc.fields), status
+
+    @app.errorhandler(DBAPIError)
+    def _database_error(exc: DBAPIError) -> tuple[dict[str, Any], int]:
+        logging.getLogger("kense").error("database error", extra={"detail": str(exc.orig)})
+        return error_body("database_unavailable", database_problem(exc)), 503
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> BaseResponse:

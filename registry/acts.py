@@ -214,7 +214,7 @@ def _notes(conn: Connection, work_id: int, lang: str, at: date) -> list[Note]:
     rows = conn.execute(
         select(notes.c.eid, notes.c.text, notes.c.placement)
         .where(notes.c.work_id == work_id, notes.c.lang == lang, notes.c.valid_from <= at)
-        .order_by(notes.c.valid_from, notes.c.id)
+        .order_by(notes.c.valid_from, notes.c.eid, notes.c.id)
     )
     return [Note(r.eid, r.text, r.placement) for r in rows]
 

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from sqlalchemy.exc import DBAPIError
 
 from registry.errors import Conflict, Invalid, NotFound, ParseError, RegistryError
 from registry.formats import FORMATS, act_akn, act_json, act_text
-from registry.service import Registry
+from registry.service import Registry, database_problem
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -58,6 +59,9 @@ def handles_errors(func: F) -> F:
             return func(*args, **kwargs)
         except RegistryError as exc:
             fail(exc)
+        except DBAPIError as exc:
+            click.echo(f"error: {database_problem(exc)}", err=True)
+            sys.exit(1)
 
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__

@@ -11,6 +11,7 @@ from importlib import resources
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from registry import acts, amend, migrate, works
 from registry.acts import ActView
@@ -141,6 +142,14 @@ class Registry:
             "to": new.isoformat(),
             **result,
         }
+
+
+def database_problem(exc: DBAPIError) -> str:
+    """What to tell a person when the database refuses: not initialised, or not reachable."""
+    detail = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
+    if "no such table" in detail or "does not exist" in detail:
+        return f"the database is not initialised ({detail}); run `kense init`"
+    return f"the database is not available: {detail}"
 
 
 def _check_lang(lang: str) -> Lang:
