@@ -47,6 +47,7 @@ class ActView:
 def act_at(conn: Connection, uri: FrbrUri | str, lang: Lang, at: date) -> ActView:
     work = works.get(conn, uri)
     _require_language(conn, work, lang)
+    _refuse_if_repealed(conn, work, at)
     rows = timeline.in_force(conn, work.id, lang, at)
     dates = timeline.change_dates(conn, work.id, lang)
     root = build_tree(rows)
@@ -124,7 +125,12 @@ def versions(conn: Connection, uri: FrbrUri | str) -> dict[str, Any]:
             by_date.setdefault(d, set()).add(lang)
     rows = conn.execute(
         select(
-            amendments.c.id, effects.c.date, effects.c.assumed, amendments.c.rule, amendments.c.days
+            amendments.c.id,
+            amendments.c.amending_work_id,
+            effects.c.date,
+            effects.c.assumed,
+            amendments.c.rule,
+            amendments.c.days,
         )
         .outerjoin(effects, effects.c.amendment_id == amendments.c.id)
         .where(amendments.c.work_id == work.id)
@@ -147,7 +153,12 @@ def versions(conn: Connection, uri: FrbrUri | str) -> dict[str, Any]:
             }
         )
     pending = [
-        {"amended_by": cited[r.id], "rule": r.rule, "days": r.days, "status": "pending"}
+        {
+            "amended_by": cited[r.id],
+            "rule": r.rule,
+            "days": r.days,
+            "status": "pending" if works.is_adopted(conn, r.amending_work_id) else "draft",
+        }
         for r in rows
         if r.date is None
     ]
@@ -197,6 +208,17 @@ def list_works(
             }
         )
     return result
+
+
+def _refuse_if_repealed(conn: Connection, work: works.Work, at: date) -> None:
+    repealed = next((e for e in works.lifecycle(conn, work.id) if e.kind == "repealed"), None)
+    if repealed is not None and repealed.date <= at:
+        last = repealed.date - timedelta(days=1)
+        raise NotInForce(
+            f"{work.uri.work} was repealed on {repealed.date.isoformat()}; "
+            f"its last wording is the one of {last.isoformat()}",
+            fields={"at": "after the act was repealed"},
+        )
 
 
 def _require_language(conn: Connection, work: works.Work, lang: str) -> None:

@@ -52,6 +52,7 @@ class AmendmentRequest:
     days: int | None
     fixed: date | None
     operations: tuple[Operation, ...]
+    draft: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -61,6 +62,7 @@ class AmendmentRequest:
                 "number": self.act.number,
                 "date": self.act.date.isoformat() if self.act.date else None,
                 "title": self.title,
+                "status": "draft" if self.draft else "adopted",
             },
             "effective": {
                 "rule": self.rule,
@@ -85,7 +87,11 @@ def parse_request(data: object) -> AmendmentRequest:
         "amending_act",
         errors,
         required={"type", "issuer", "number", "date", "title"},
+        optional={"status"},
     )
+    status = act.get("status", "adopted")
+    if status not in ("adopted", "draft"):
+        errors["amending_act.status"] = "adopted (the default) or draft"
     eff = _object(
         body.get("effective"), "effective", errors, required={"rule"}, optional={"date", "days"}
     )
@@ -108,6 +114,7 @@ def parse_request(data: object) -> AmendmentRequest:
         days,
         fixed,
         ops,
+        draft=status == "draft",
     )
 
 
@@ -274,7 +281,7 @@ def enter(conn: Connection, uri: str, request: AmendmentRequest) -> dict[str, An
                     f"{work.uri.work} (it holds: {', '.join(langs)})",
                     fields={f"operations[{i}].text.{lang}": "language not held"},
                 )
-    amending = works.find_or_create_cited(conn, work.uri.place, request.act)
+    amending = works.find_or_create_cited(conn, work.uri.place, request.act, draft=request.draft)
     for lang, title in request.title.items():
         if lang not in works.languages(conn, amending.id):
             works.add_expression(conn, amending.id, lang, title, {"text_held": False})
@@ -298,7 +305,8 @@ def enter(conn: Connection, uri: str, request: AmendmentRequest) -> dict[str, An
         "amendment_id": amendment_id,
     }
     if day is None:
-        return result | {"status": "pending", "effective": None}
+        status = "draft" if request.draft else "pending"
+        return result | {"status": status, "effective": None}
     _materialise(conn, work, amendment_id, request, day, assumed)
     return result | {"status": "materialised", "effective": day.isoformat()}
 
@@ -307,6 +315,11 @@ def publish(conn: Connection, uri: str, day: date) -> dict[str, Any]:
     """Record the first official publication of ``uri`` and bring its pending effects into force."""
     work = works.get(conn, uri)
     lock_work(conn, work.id)
+    if not works.is_adopted(conn, work.id):
+        raise Conflict(
+            f"{work.uri.work} is a draft: record its adoption before its publication",
+            fields={"frbr_uri": "not adopted"},
+        )
     recorded = works.publication(conn, work.id)
     if recorded is not None:
         how = "assumed (not in the source)" if recorded.assumed else "recorded"
@@ -315,32 +328,76 @@ def publish(conn: Connection, uri: str, day: date) -> dict[str, Any]:
             f"as {recorded.date.isoformat()}; a first publication is recorded once",
             fields={"date": "already recorded"},
         )
+    _not_before_adoption(work, day)
+    works.record_event(conn, work.id, "published", day)
+    return {"frbr_uri": work.uri.work, "published": day.isoformat(), "effects": _due(conn, work)}
+
+
+#: Lifecycle events recorded with `record_event` (publication has its own use case).
+EVENTS = ("adopted", "submitted", "registered", "in_force", "repealed")
+
+
+def record_event(
+    conn: Connection, uri: str, kind: str, day: date, detail: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Append a lifecycle event; adopting a draft amending act brings fixed-date effects due."""
+    if kind not in EVENTS:
+        raise Invalid(
+            f"unknown event {kind!r}: one of {', '.join(EVENTS)} (publication: kense publish)",
+            fields={"event": f"one of {', '.join(EVENTS)}"},
+        )
+    work = works.get(conn, uri)
+    lock_work(conn, work.id)
+    history = works.lifecycle(conn, work.id)
+    if any(e.kind == kind for e in history):
+        raise Conflict(
+            f"{work.uri.work} already has the event {kind}", fields={"event": "recorded"}
+        )
+    _not_before_adoption(work, day)
+    works.record_event(conn, work.id, kind, day, detail=detail)
+    effects_due = _due(conn, work) if kind == "adopted" else []
+    return {
+        "frbr_uri": work.uri.work,
+        "event": kind,
+        "date": day.isoformat(),
+        "effects": effects_due,
+    }
+
+
+def _not_before_adoption(work: works.Work, day: date) -> None:
     if day < work.uri.date:
         raise Invalid(
             f"{day.isoformat()} is before the act's date {work.uri.date.isoformat()}",
-            fields={"date": "before adoption"},
+            fields={"date": "before the act's date"},
         )
-    works.record_event(conn, work.id, "published", day)
+
+
+def _due(conn: Connection, amending: works.Work) -> list[dict[str, str]]:
+    """Materialise the pending amendments made by ``amending`` whose date is now known."""
     pending = conn.execute(
-        select(amendments.c.id, amendments.c.work_id, amendments.c.operations, amendments.c.days)
+        select(amendments.c.id, amendments.c.work_id, amendments.c.operations)
         .outerjoin(effects, effects.c.amendment_id == amendments.c.id)
-        .where(amendments.c.amending_work_id == work.id, effects.c.id.is_(None))
+        .where(amendments.c.amending_work_id == amending.id, effects.c.id.is_(None))
         .order_by(amendments.c.id)
     ).all()
     brought = []
     for row in pending:
+        request = parse_request(_as_file(row.operations))
+        day, assumed = _effect_date(conn, amending, request.rule, request.days, request.fixed)
+        if day is None:
+            continue
         target = works.by_id(conn, row.work_id)
         lock_work(conn, target.id)
-        request = parse_request(_as_file(row.operations))
-        effective = day + timedelta(days=row.days or 0)
-        _materialise(conn, target, row.id, request, effective, False)
-        brought.append({"frbr_uri": target.uri.work, "effective": effective.isoformat()})
-    return {"frbr_uri": work.uri.work, "published": day.isoformat(), "effects": brought}
+        _materialise(conn, target, row.id, request, day, assumed)
+        brought.append({"frbr_uri": target.uri.work, "effective": day.isoformat()})
+    return brought
 
 
 def _as_file(stored: dict[str, Any]) -> dict[str, Any]:
     """The stored request, back in the shape of an amendment file."""
     eff = {k: v for k, v in stored["effective"].items() if v is not None}
+    if eff.get("rule") == "publication+N":
+        eff["rule"] = f"publication+{eff.pop('days')}"
     ops = [{k: v for k, v in o.items() if v is not None and v != {}} for o in stored["operations"]]
     return {"amending_act": stored["amending_act"], "effective": eff, "operations": ops}
 
@@ -348,6 +405,8 @@ def _as_file(stored: dict[str, Any]) -> dict[str, Any]:
 def _effect_date(
     conn: Connection, amending: works.Work, rule: str, days: int | None, fixed: date | None
 ) -> tuple[date | None, bool]:
+    if not works.is_adopted(conn, amending.id):
+        return None, False
     if rule == "fixed":
         return fixed, False
     published = works.publication(conn, amending.id)

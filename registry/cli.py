@@ -236,6 +236,21 @@ def publish_command(ctx: click.Context, uri: str, day: date) -> None:
     echo_json(_registry(ctx).publish(uri, day))
 
 
+@click.command("event")
+@click.argument("uri")
+@click.argument(
+    "kind", type=click.Choice(["adopted", "submitted", "registered", "in_force", "repealed"])
+)
+@click.option("--date", "day", type=DATE, required=True, help="Date of the event.")
+@click.option("--number", help="Registration number (with registered).")
+@click.pass_context
+@handles_errors
+def event_command(ctx: click.Context, uri: str, kind: str, day: date, number: str | None) -> None:
+    """Record a lifecycle event of an act (adoption of a draft, submission, registration, …)."""
+    detail = {"number": number} if number else None
+    echo_json(_registry(ctx).record_event(uri, kind, day, detail))
+
+
 @click.command("history")
 @click.argument("uri")
 @click.argument("eid")
@@ -256,6 +271,7 @@ COMMANDS = (
     diff_command,
     amend_command,
     publish_command,
+    event_command,
     history_command,
 )
 

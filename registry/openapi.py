@@ -173,6 +173,38 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"201": _ok("Entered"), **_ERRORS},
                 }
             },
+            f"{_ACT}/events": {
+                "post": {
+                    "summary": "Record a lifecycle event (adopted, submitted, registered, …)",
+                    "parameters": [_URI],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["event", "date"],
+                                    "properties": {
+                                        "event": {
+                                            "type": "string",
+                                            "enum": [
+                                                "adopted",
+                                                "submitted",
+                                                "registered",
+                                                "in_force",
+                                                "repealed",
+                                            ],
+                                        },
+                                        "date": {"type": "string", "format": "date"},
+                                        "detail": {"type": "object"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {"201": _ok("Recorded"), **_ERRORS},
+                }
+            },
             f"{_ACT}/publication": {
                 "post": {
                     "summary": "Record the first official publication",

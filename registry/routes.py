@@ -173,14 +173,32 @@ def _post_to_act(registry: Registry, uri: str, rest: str) -> Response:
         return _json(registry.amend(uri, _json_body()), 201)
     if rest == "publication":
         body = _json_body()
-        if not isinstance(body, dict) or not isinstance(body.get("date"), str):
+        if not isinstance(body, dict):
             raise Invalid('send {"date": "YYYY-MM-DD"}', fields={"date": "required"})
-        try:
-            day = date.fromisoformat(body["date"])
-        except ValueError as exc:
-            raise Invalid("date must be YYYY-MM-DD", fields={"date": "YYYY-MM-DD"}) from exc
-        return _json(registry.publish(uri, day), 201)
+        return _json(registry.publish(uri, _body_date(body)), 201)
+    if rest == "events":
+        body = _json_body()
+        if not isinstance(body, dict):
+            raise Invalid('send {"event": "…", "date": "YYYY-MM-DD"}', fields={"body": "object"})
+        day = _body_date(body)
+        kind = body.get("event")
+        if not isinstance(kind, str):
+            raise Invalid("event is required", fields={"event": "required"})
+        detail = body.get("detail")
+        if detail is not None and not isinstance(detail, dict):
+            raise Invalid("detail must be an object", fields={"detail": "object"})
+        return _json(registry.record_event(uri, kind, day, detail), 201)
     raise NotFound(f"cannot POST to {rest or 'an act'}", fields={"path": "unknown"})
+
+
+def _body_date(body: dict[str, Any]) -> date:
+    value = body.get("date")
+    if not isinstance(value, str):
+        raise Invalid('date is required: "YYYY-MM-DD"', fields={"date": "required"})
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise Invalid("date must be YYYY-MM-DD", fields={"date": "YYYY-MM-DD"}) from exc
 
 
 def _json_body() -> Any:

@@ -85,6 +85,12 @@ class Registry:
         with writing(self.engine) as conn:
             return amend.publish(conn, uri, day)
 
+    def record_event(
+        self, uri: str, kind: str, day: date, detail: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        with writing(self.engine) as conn:
+            return amend.record_event(conn, uri, kind, day, detail)
+
     # --- reads ---
 
     def list_works(self, **filters: Any) -> list[dict[str, Any]]:

@@ -78,8 +78,12 @@ def create(
     return Work(work_id, uri, issuer, days_after_publication)
 
 
-def find_or_create_cited(conn: Connection, place: str, act: ActRef) -> Work:
-    """The work an amending act's citation names, created (without text) if not yet known."""
+def find_or_create_cited(conn: Connection, place: str, act: ActRef, *, draft: bool = False) -> Work:
+    """The work an amending act's citation names, created (without text) if not yet known.
+
+    A draft is recorded with a ``draft`` event instead of ``adopted``; its number and date are the
+    provisional ones it was entered with.
+    """
     if act.date is None or not act.number:
         raise Invalid(
             "the amending act needs its date and number",
@@ -90,8 +94,12 @@ def find_or_create_cited(conn: Connection, place: str, act: ActRef) -> Work:
     if work is not None:
         return work
     work = create(conn, uri, act.issuer, 0)
-    record_event(conn, work.id, "adopted", act.date)
+    record_event(conn, work.id, "draft" if draft else "adopted", act.date)
     return work
+
+
+def is_adopted(conn: Connection, work_id: int) -> bool:
+    return any(e.kind == "adopted" for e in lifecycle(conn, work_id))
 
 
 def languages(conn: Connection, work_id: int) -> list[str]:

@@ -243,3 +243,32 @@ def test_invalid_amendments_name_the_field(registry: Registry, body: object, fie
         registry.amend(URI, body)
     assert field in caught.value.fields
     assert registry.versions(URI)["versions"][-1]["date"] == "2020-01-10"
+
+
+def test_draft_amendment_waits_for_adoption(registry: Registry) -> None:
+    registry.store_parsed(small_act(), None)
+    body = amendment(substitute("chp_1__para_1", "жоба"), number="жоба-1")
+    body["amending_act"]["status"] = "draft"
+    result = registry.amend(URI, body)
+    assert result["status"] == "draft"
+    assert registry.versions(URI)["pending"][0]["status"] == "draft"
+    with pytest.raises(Conflict, match="is a draft"):
+        registry.publish(result["amending_act"], date(2022, 3, 2))
+    assert texts(registry, date(2023, 1, 1))["chp_1__para_1"] == "kk paragraph 1 lead:"
+    adopted = registry.record_event(result["amending_act"], "adopted", date(2022, 3, 1))
+    assert adopted["effects"] == [{"frbr_uri": URI, "effective": "2022-04-01"}]
+    assert texts(registry, date(2023, 1, 1))["chp_1__para_1"] == "жоба"
+    with pytest.raises(Conflict, match="already has the event adopted"):
+        registry.record_event(result["amending_act"], "adopted", date(2022, 3, 1))
+
+
+def test_repealed_act_is_not_in_force_after_its_repeal(registry: Registry) -> None:
+    registry.store_parsed(small_act(), None)
+    registry.record_event(URI, "repealed", date(2024, 1, 1))
+    assert registry.act_at(URI, "kk", date(2023, 12, 31)).root.find("chp_1") is not None
+    with pytest.raises(NotInForce, match="repealed on 2024-01-01"):
+        registry.act_at(URI, "kk", date(2024, 1, 1))
+    with pytest.raises(Invalid, match="unknown event"):
+        registry.record_event(URI, "published", date(2024, 1, 1))
+    with pytest.raises(Invalid, match="before the act's date"):
+        registry.record_event(URI, "submitted", date(2019, 1, 1))
