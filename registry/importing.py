@@ -101,7 +101,7 @@ def _entry_into_force(conn: Connection, work: works.Work, parsed: ParsedAct) -> 
         assert published is not None
     days = work.days_after_publication
     if days is None:
-        return work.uri.date, False
+        return parsed.in_force_on or work.uri.date, False
     return published.date + timedelta(days=days), published.assumed
 
 
@@ -171,7 +171,12 @@ def _noted_amendment(
         )
         published = works.publication(conn, amending.id)
         assert published is not None
-    day = published.date + timedelta(days=days or 0)
+    if days is None:
+        day = items[0].in_force_on or amending.uri.date
+        assumed = items[0].in_force_on is None
+    else:
+        day = published.date + timedelta(days=days)
+        assumed = published.assumed
     amendment_id = new_id(
         conn.execute(
             amendments.insert().values(
@@ -185,9 +190,7 @@ def _noted_amendment(
             )
         )
     )
-    conn.execute(
-        effects.insert().values(amendment_id=amendment_id, date=day, assumed=published.assumed)
-    )
+    conn.execute(effects.insert().values(amendment_id=amendment_id, date=day, assumed=assumed))
     return amendment_id, day
 
 

@@ -123,6 +123,8 @@ class NotedAmendment:
     act: ActRef
     note_text: str
     days_after_publication: int | None = 0
+    #: The fixed date the change took effect, when the note names one instead of publication.
+    in_force_on: date | None = None
 
 
 @dataclass
@@ -138,6 +140,8 @@ class ParsedAct:
     status_words: list[str] = field(default_factory=list)
     #: None when the act enters into force on a fixed date, else days after first publication.
     days_after_publication: int | None = 0
+    #: The fixed date of entry into force, when the act names one.
+    in_force_on: date | None = None
     #: Region named in the citation, as ISO 3166-2 code ("kz-kus"); "kz" for acts of the republic.
     place: str | None = None
     #: State registration with the justice body, when the citation line names it.
