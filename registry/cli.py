@@ -148,8 +148,7 @@ def show_command(ctx: click.Context, uri: str, at: date | None, lang: str, fmt: 
     if fmt == "json":
         echo_json(act_json(view))
     elif fmt == "akn":
-        issuer = registry.work_info(uri)["issuer"]
-        sys.stdout.buffer.write(act_akn(view, issuer))
+        sys.stdout.buffer.write(act_akn(view, registry.work_info(uri)))
     elif fmt == "html":
         from registry.html import act_document
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from registry.acts import ActView
+from registry.akn import to_akn
+from registry.model import ActRef
+from registry.render import to_text
 
 FORMATS = ("text", "json", "akn", "html")
 
@@ -36,22 +39,12 @@ def act_json(view: ActView) -> dict[str, Any]:
 
 
 def act_text(view: ActView) -> str:
-    from registry.render import to_text
-
     return to_text(view.root, view.notes, view.lang)
 
 
-def act_akn(view: ActView, act_issuer: str | None = None) -> bytes:
-    from registry.akn import to_akn
-    from registry.model import ActRef
-
-    act = ActRef(view.uri.subtype, view.uri.number, view.uri.date, act_issuer)
+def act_akn(view: ActView, work: dict[str, Any]) -> bytes:
+    """Akoma Ntoso of the view; ``work`` is Registry.work_info() (printed number, issuer)."""
+    act = ActRef(view.uri.subtype, work["number"], view.uri.date, work["issuer"])
     return to_akn(
-        view.uri,
-        act,
-        view.lang,
-        view.valid_from,
-        view.root,
-        view.notes,  # type: ignore[arg-type]
-        title=view.title,
+        view.uri, act, view.lang, view.valid_from, view.root, view.notes, title=view.title
     )

@@ -40,7 +40,9 @@ def import_act(
     if work is None:
         if work_uri is not None:
             works.get(conn, uri)  # raises NotFound with the standard message
-        work = works.create(conn, uri, parsed.act.issuer, parsed.days_after_publication)
+        work = works.create(
+            conn, uri, parsed.act.issuer, parsed.days_after_publication, parsed.act.number
+        )
     lock_work(conn, work.id)
     if parsed.lang in works.languages(conn, work.id):
         raise Conflict(

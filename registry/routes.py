@@ -155,7 +155,7 @@ def act(tail: str) -> Response:
         return _json(registry.diff(uri, _lang_arg(), _date_arg("from"), _date_arg("to")))
     if rest == "akn":
         view = registry.act_at(uri, _lang_arg(), _date_arg("at", date.today()))
-        body = act_akn(view, registry.work_info(uri)["issuer"])
+        body = act_akn(view, registry.work_info(uri))
         return Response(body, mimetype="application/akn+xml")
     if rest.startswith("provisions/"):
         eid, _, sub = rest.removeprefix("provisions/").partition("/")

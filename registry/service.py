@@ -15,10 +15,14 @@ from sqlalchemy.exc import DBAPIError
 
 from registry import acts, amend, migrate, works
 from registry.acts import ActView
+from registry.akn import from_akn
 from registry.config import RegistryConfig
+from registry.diff import diff_trees
+from registry.diff import to_dict as diff_dict
 from registry.errors import Invalid
 from registry.importing import ImportResult, import_act
 from registry.model import Lang, Node, ParsedAct, is_lang
+from registry.parse import parse_official_text
 from registry.store import make_engine, reading, writing
 from registry.uri import FrbrUri
 
@@ -67,8 +71,6 @@ class Registry:
         return self.store_parsed(_parse(text, checked), work)
 
     def import_akn(self, data: bytes, work: str | None = None) -> ImportResult:
-        from registry.akn import from_akn
-
         uri, parsed = from_akn(data)
         return self.store_parsed(parsed, work or (uri.work if uri else None))
 
@@ -122,7 +124,7 @@ class Registry:
             return {
                 "frbr_uri": work.uri.work,
                 "type": work.uri.subtype,
-                "number": work.uri.number,
+                "number": work.number,
                 "date": work.uri.date.isoformat(),
                 "issuer": work.issuer,
                 "title": works.titles(conn, work.id),
@@ -135,9 +137,6 @@ class Registry:
             }
 
     def diff(self, uri: str, lang: str, old: date, new: date) -> dict[str, Any]:
-        from registry.diff import diff_trees
-        from registry.diff import to_dict as diff_dict
-
         before = self.act_at(uri, lang, old)
         after = self.act_at(uri, lang, new)
         result = diff_dict(diff_trees(before.root, after.root))
@@ -165,8 +164,6 @@ def _check_lang(lang: str) -> Lang:
 
 
 def _parse(text: str, lang: Lang) -> ParsedAct:
-    from registry.parse import parse_official_text
-
     return parse_official_text(text, lang)
 
 

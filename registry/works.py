@@ -23,10 +23,12 @@ class Work:
     uri: FrbrUri
     issuer: str | None
     days_after_publication: int | None
+    #: The number as printed ("1007/15"); the URI carries a path-safe form ("1007-15").
+    number: str
 
     @property
     def act(self) -> ActRef:
-        return ActRef(self.uri.subtype, self.uri.number, self.uri.date, self.issuer)
+        return ActRef(self.uri.subtype, self.number, self.uri.date, self.issuer)
 
 
 @dataclass(frozen=True)
@@ -38,12 +40,8 @@ class Event:
 
 
 def find(conn: Connection, uri: FrbrUri) -> Work | None:
-    row = conn.execute(
-        select(works.c.id, works.c.issuer, works.c.days_after_publication).where(
-            works.c.frbr_uri == uri.work
-        )
-    ).first()
-    return Work(row.id, uri, row.issuer, row.days_after_publication) if row else None
+    row = conn.execute(select(works).where(works.c.frbr_uri == uri.work)).first()
+    return Work(row.id, uri, row.issuer, row.days_after_publication, row.number) if row else None
 
 
 def get(conn: Connection, uri: FrbrUri | str) -> Work:
@@ -56,11 +54,17 @@ def get(conn: Connection, uri: FrbrUri | str) -> Work:
 
 def by_id(conn: Connection, work_id: int) -> Work:
     row = conn.execute(select(works).where(works.c.id == work_id)).one()
-    return Work(row.id, FrbrUri.parse(row.frbr_uri), row.issuer, row.days_after_publication)
+    return Work(
+        row.id, FrbrUri.parse(row.frbr_uri), row.issuer, row.days_after_publication, row.number
+    )
 
 
 def create(
-    conn: Connection, uri: FrbrUri, issuer: str | None, days_after_publication: int | None
+    conn: Connection,
+    uri: FrbrUri,
+    issuer: str | None,
+    days_after_publication: int | None,
+    number: str | None = None,
 ) -> Work:
     work_id = new_id(
         conn.execute(
@@ -68,14 +72,14 @@ def create(
                 frbr_uri=uri.work,
                 place=uri.place,
                 subtype=uri.subtype,
-                number=uri.number,
+                number=number or uri.number,
                 date=uri.date,
                 issuer=issuer,
                 days_after_publication=days_after_publication,
             )
         )
     )
-    return Work(work_id, uri, issuer, days_after_publication)
+    return Work(work_id, uri, issuer, days_after_publication, number or uri.number)
 
 
 def find_or_create_cited(conn: Connection, place: str, act: ActRef, *, draft: bool = False) -> Work:
@@ -93,7 +97,7 @@ def find_or_create_cited(conn: Connection, place: str, act: ActRef, *, draft: bo
     work = find(conn, uri)
     if work is not None:
         return work
-    work = create(conn, uri, act.issuer, 0)
+    work = create(conn, uri, act.issuer, 0, act.number)
     record_event(conn, work.id, "draft" if draft else "adopted", act.date)
     return work
 
