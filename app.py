@@ -106,18 +106,24 @@ def _register_errors(app: Flask) -> None:
     """Every error leaves as JSON of one shape; no stack trace reaches a client."""
 
     @app.errorhandler(RegistryError)
-    def _registry_error(exc: RegistryError) -> tuple[dict[str, Any], int]:
+    def _registry_error(exc: RegistryError) -> BaseResponse | tuple[dict[str, Any], int]:
         status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
-        return error_body(exc.code, exc.message, exc.fields), status
+        page = registry_routes.html_error(status, exc.message)
+        return page or (error_body(exc.code, exc.message, exc.fields), status)
 
     @app.errorhandler(DBAPIError)
-    def _database_error(exc: DBAPIError) -> tuple[dict[str, Any], int]:
+    def _database_error(exc: DBAPIError) -> BaseResponse | tuple[dict[str, Any], int]:
         logging.getLogger("kense").error("database error", extra={"detail": str(exc.orig)})
-        return error_body("database_unavailable", database_problem(exc)), 503
+        message = database_problem(exc)
+        page = registry_routes.html_error(503, message)
+        return page or (error_body("database_unavailable", message), 503)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> BaseResponse:
         code = (exc.name or "error").lower().replace(" ", "_")
+        page = registry_routes.html_error(exc.code or 500, exc.description or exc.name or "error")
+        if page is not None:
+            return page
         body = error_body(code, exc.description or exc.name or "error")
         response = exc.get_response()
         response.data = json.dumps(body, ensure_ascii=False).encode()
@@ -125,11 +131,13 @@ def _register_errors(app: Flask) -> None:
         return response
 
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception) -> tuple[dict[str, Any], int]:
+    def _unexpected(exc: Exception) -> BaseResponse | tuple[dict[str, Any], int]:
         logging.getLogger("kense").exception(
             "unhandled error on %s %s", request.method, request.path
         )
-        return error_body("internal_error", "an unexpected error occurred; it has been logged"), 500
+        message = "an unexpected error occurred; it has been logged"
+        page = registry_routes.html_error(500, message)
+        return page or (error_body("internal_error", message), 500)
 
 
 class _AppState:

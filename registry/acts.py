@@ -28,6 +28,8 @@ class Gap:
     num: str | None
     message: str
     held_from: date | None
+    #: The act whose wording the registry holds from ``held_from`` (frbr_uri, type, number, date).
+    held_by: dict[str, Any] | None = None
 
 
 @dataclass
@@ -248,6 +250,7 @@ def _gap(conn: Connection, work_id: int, lang: str, node: Node, at: date) -> Gap
         if v.valid_from > at and v.state != "not_held"
     ]
     held_from = later[0].valid_from if later else None
+    by = None
     label = f"{node.type} {node.num}" if node.num else node.type
     message = (
         f"the registry does not hold the wording of {label} ({node.eid}) "
@@ -259,7 +262,7 @@ def _gap(conn: Connection, work_id: int, lang: str, node: Node, at: date) -> Gap
         message += f"; the wording it holds is in force from {later[0].valid_from.isoformat()}"
         if by:
             message += f" ({by['type']} No. {by['number']} of {by['date']})"
-    return Gap(node.eid, node.num, message, held_from)
+    return Gap(node.eid, node.num, message, held_from, by)
 
 
 def _assumed(conn: Connection, work_id: int, day: date) -> bool:

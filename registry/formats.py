@@ -32,6 +32,7 @@ def act_json(view: ActView) -> dict[str, Any]:
                 "num": g.num,
                 "message": g.message,
                 "held_from": g.held_from.isoformat() if g.held_from else None,
+                "held_by": g.held_by,
             }
             for g in view.gaps
         ],

@@ -230,6 +230,15 @@ def _split(tail: str) -> tuple[str, str]:
 UI_LANGS = ("kk", "ru")
 
 
+def html_error(status: int, message: str) -> Response | None:
+    """An HTML error page for a browser on a page route; None for the API and for scripts."""
+    from registry.html import error_page
+
+    if request.path.startswith("/api/") or not request.accept_mimetypes.accept_html:
+        return None
+    return Response(error_page(_ui(), status, message), status, mimetype="text/html")
+
+
 def _ui() -> str:
     ui = request.args.get("ui") or request.cookies.get("ui") or "kk"
     return ui if ui in UI_LANGS else "kk"
@@ -272,7 +281,12 @@ def act_page(tail: str) -> Response:
         at = _date_arg("at", date.today())
         view = registry.act_at(uri, lang, at)
         return _page(
-            "act.html", work=work, versions=versions, view=view, lang=lang, body=act_fragment(view)
+            "act.html",
+            work=work,
+            versions=versions,
+            view=view,
+            lang=lang,
+            body=act_fragment(view, ui=_ui()),
         )
     if rest == "diff":
         old, new = _date_arg("from"), _date_arg("to")

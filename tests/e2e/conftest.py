@@ -1,0 +1,113 @@
+"""End-to-end fixtures: the Flask app with the seed act, served on 127.0.0.1, and Debian's Chromium.
+
+Chromium is driven through Playwright's sync API with the system browser (``KENSE_CHROMIUM``,
+default /usr/bin/chromium); nothing is downloaded. When Playwright or Chromium is missing the
+tests FAIL under KENSE_REQUIRE_SERVICES=1 (make test, CI) and are skipped otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from werkzeug.serving import make_server
+
+import app as kense_app
+from registry.routes import registry_of
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def service_missing(reason: str) -> None:
+    """Fail when the services are required (make test, CI); skip in a bare local run."""
+    if os.environ.get("KENSE_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"required service missing: {reason}", pytrace=False)
+    else:
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a fresh SQLite database holding the seed, served in a background thread."""
+    tmp: Path = tmp_path_factory.mktemp("e2e")
+    flask_app = kense_app.create_app({"DATABASE_URL": f"sqlite:///{tmp}/kense.db", "TESTING": True})
+    registry = registry_of(flask_app)
+    registry.migrate()
+    registry.load_seed()
+    server = make_server("127.0.0.1", 0, flask_app, threaded=True)  # port 0: a free port
+    thread = threading.Thread(target=server.serve_forever, name="kense-e2e", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        registry.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        service_missing(f"the playwright Python package is not installed ({exc})")
+        raise  # not reached: service_missing always raises
+    executable = os.environ.get("KENSE_CHROMIUM", "/usr/bin/chromium")
+    if not (os.path.isfile(executable) and os.access(executable, os.X_OK)):
+        service_missing(
+            f"Chromium not found at {executable}; install Debian's chromium "
+            "(make system-deps) or point KENSE_CHROMIUM at it"
+        )
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS, headless=True
+        )
+    except PlaywrightError as exc:
+        playwright.stop()
+        service_missing(f"Chromium at {executable} did not start: {exc}")
+        raise  # not reached
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+        playwright.stop()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: str) -> Iterator[Page]:
+    """A fresh browser context (no cookies) on the live server; fails on any page error."""
+    context = browser.new_context(
+        base_url=live_server, viewport={"width": 1280, "height": 900}, locale="kk-KZ"
+    )
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.on(
+        "console",
+        lambda msg: errors.append(msg.text) if msg.type == "error" else None,
+    )
+    try:
+        yield tab
+    finally:
+        context.close()
+    assert errors == [], f"errors in the browser: {errors}"
