@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from registry import timeline, works
+from registry import changes, timeline, works
 from registry.errors import Conflict, Invalid, NotFound
 from registry.model import LANGS, ActRef
 from registry.notes import TYPE_WORDS, change_note, issuer_in
@@ -298,6 +298,8 @@ def enter(conn: Connection, uri: str, request: AmendmentRequest) -> dict[str, An
             )
         )
     )
+    changes.record(conn, work.id, "amendment")
+    changes.record(conn, amending.id, "cited")
     day, assumed = _effect_date(conn, amending, request.rule, request.days, request.fixed)
     result: dict[str, Any] = {
         "frbr_uri": work.uri.work,
@@ -330,6 +332,7 @@ def publish(conn: Connection, uri: str, day: date) -> dict[str, Any]:
         )
     _not_before_adoption(work, day)
     works.record_event(conn, work.id, "published", day)
+    changes.record(conn, work.id, "published")
     return {"frbr_uri": work.uri.work, "published": day.isoformat(), "effects": _due(conn, work)}
 
 
@@ -355,6 +358,7 @@ def record_event(
         )
     _not_before_adoption(work, day)
     works.record_event(conn, work.id, kind, day, detail=detail)
+    changes.record(conn, work.id, kind)
     effects_due = _due(conn, work) if kind == "adopted" else []
     return {
         "frbr_uri": work.uri.work,
@@ -460,6 +464,7 @@ def _materialise(
                 fields={"operations": "conflicts with a concurrent amendment"},
             ) from exc
     conn.execute(effects.insert().values(amendment_id=amendment_id, date=day, assumed=assumed))
+    changes.record(conn, work.id, "effect")
 
 
 def _plan(

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from registry import works
+from registry import changes, works
 from registry.errors import Conflict, Invalid
 from registry.model import ActRef, NotedAmendment, ParsedAct
 from registry.rows import FlatNode, flatten
@@ -55,6 +55,7 @@ def import_act(
     dated = _history(conn, work, parsed, start)
     _store_provisions(conn, work.id, parsed, start, dated)
     _store_notes(conn, work.id, parsed, start, dated)
+    changes.record(conn, work.id, "import")
     return ImportResult(uri, parsed.lang, attached, start, assumed)
 
 

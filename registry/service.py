@@ -5,7 +5,9 @@ Plain data in, plain data out; every write is one transaction, so a failure writ
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from typing import Any
@@ -26,6 +28,8 @@ from registry.parse import parse_official_text
 from registry.store import make_engine, reading, writing
 from registry.uri import FrbrUri
 
+log = logging.getLogger("kense.registry")
+
 #: The bundled acts that ``kense init`` loads: (package resource, language).
 SEED = (("kostanay-514-2021-ereje.kk.md", "kk"),)
 MAX_IMPORT_BYTES = 5_000_000
@@ -35,6 +39,9 @@ MAX_IMPORT_BYTES = 5_000_000
 class Registry:
     config: RegistryConfig
     engine: Engine
+    #: Called after every committed write (the app wires the search indexer here). A failing
+    #: callback is logged, never raised: the write is committed and the change feed keeps it.
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
 
     @classmethod
     def open(cls, config: RegistryConfig) -> Registry:
@@ -76,22 +83,39 @@ class Registry:
 
     def store_parsed(self, parsed: ParsedAct, work: str | None) -> ImportResult:
         with writing(self.engine) as conn:
-            return import_act(conn, parsed, work_uri=work, default_place=self.config.default_place)
+            result = import_act(
+                conn, parsed, work_uri=work, default_place=self.config.default_place
+            )
+        self._committed()
+        return result
 
     def amend(self, uri: str, data: object) -> dict[str, Any]:
         request = amend.parse_request(data)
         with writing(self.engine) as conn:
-            return amend.enter(conn, uri, request)
+            result = amend.enter(conn, uri, request)
+        self._committed()
+        return result
 
     def publish(self, uri: str, day: date) -> dict[str, Any]:
         with writing(self.engine) as conn:
-            return amend.publish(conn, uri, day)
+            result = amend.publish(conn, uri, day)
+        self._committed()
+        return result
+
+    def _committed(self) -> None:
+        for callback in self.after_commit:
+            try:
+                callback()
+            except Exception:  # the write stands; the change feed still holds the work
+                log.exception("after-commit callback failed", extra={"callback": repr(callback)})
 
     def record_event(
         self, uri: str, kind: str, day: date, detail: dict[str, Any] | None = None
     ) -> dict[str, Any]:
         with writing(self.engine) as conn:
-            return amend.record_event(conn, uri, kind, day, detail)
+            result = amend.record_event(conn, uri, kind, day, detail)
+        self._committed()
+        return result
 
     # --- reads ---
 

@@ -153,7 +153,16 @@ notes = Table(
 Index("ix_notes_work", notes.c.work_id, notes.c.lang, notes.c.valid_from)
 
 #: Tables whose rows are never updated or deleted.
-APPEND_ONLY = ("works", "expressions", "events", "amendments", "effects", "provisions", "notes")
+APPEND_ONLY = (
+    "works",
+    "expressions",
+    "events",
+    "amendments",
+    "effects",
+    "provisions",
+    "notes",
+    "changes",
+)
 
 
 def new_id(result: CursorResult[Any]) -> int:
@@ -218,3 +227,24 @@ def lock_work(conn: Connection, work_id: int) -> None:
             .where(works.c.id == work_id)
             .with_for_update()
         )
+
+
+#: The change feed (an outbox): one row per work changed, written in the transaction that changed
+#: it. Consumers (the search indexer) acknowledge rows in ``deliveries`` once they have acted on
+#: them; unacknowledged rows survive any outage of the consumer.
+changes = Table(
+    "changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("work_id", ForeignKey("works.id"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("change_id", ForeignKey("changes.id"), primary_key=True),
+    Column("consumer", String(40), primary_key=True),
+    Column("delivered_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)

@@ -8,9 +8,11 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
+from registry import changes
 from registry.errors import Conflict, Invalid, NotFound, NotHeld, NotInForce
 from registry.model import ActRef, Note, NotedAmendment
 from registry.service import Registry
+from registry.store import reading, writing
 from tests.factories import amendment, insert_after, repeal, small_act, substitute
 
 URI = "/akn/kz-kus/act/resolution/2020-01-10/100"
@@ -272,3 +274,30 @@ def test_repealed_act_is_not_in_force_after_its_repeal(registry: Registry) -> No
         registry.record_event(URI, "published", date(2024, 1, 1))
     with pytest.raises(Invalid, match="before the act's date"):
         registry.record_event(URI, "submitted", date(2019, 1, 1))
+
+
+def test_every_write_feeds_the_change_feed_until_acknowledged(registry: Registry) -> None:
+    calls: list[str] = []
+    registry.after_commit.append(lambda: calls.append("committed"))
+    registry.store_parsed(small_act(), None)
+    registry.amend(URI, amendment(substitute("chp_1__para_1", "жаңа")))
+    assert calls == ["committed", "committed"]
+    with reading(registry.engine) as conn:
+        feed = changes.pending(conn, "search")
+    assert [c.kind for c in feed] == ["import", "amendment", "cited", "effect"]
+    assert {c.frbr_uri for c in feed} >= {URI}
+    with writing(registry.engine) as conn:
+        changes.acknowledge(conn, "search", [c.id for c in feed[:2]])
+        changes.acknowledge(conn, "search", [feed[0].id])  # a second worker: harmless
+    with reading(registry.engine) as conn:
+        assert [c.id for c in changes.pending(conn, "search")] == [c.id for c in feed[2:]]
+        assert len(changes.pending(conn, "other")) == 4
+
+
+def test_a_failing_after_commit_callback_does_not_undo_the_write(registry: Registry) -> None:
+    def broken() -> None:
+        raise ConnectionError("search cluster down")
+
+    registry.after_commit.append(broken)
+    registry.store_parsed(small_act(), None)
+    assert registry.act_at(URI, "kk", date(2021, 1, 1)).title == "kk title of № 100"
