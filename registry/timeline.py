@@ -39,17 +39,13 @@ def in_force(
     index range scan whose cost does not grow with the amendments of other provisions.
     """
     scope = [provisions.c.work_id == work_id, provisions.c.lang == lang]
-    scope.append(provisions.c.valid_from <= at)
-    if eid is not None:
-        scope.append(
-            or_(
-                provisions.c.eid == eid,
-                and_(provisions.c.eid > eid + "__", provisions.c.eid < eid + "_`"),
-            )
-        )
+    # A range both SQLite and PostgreSQL can seek with the unique index (work, lang, eid, date);
+    # it also takes siblings such as para_10 for para_1, which the exact filter drops.
+    bounds = [] if eid is None else [provisions.c.eid >= eid, provisions.c.eid < eid + "_`"]
+    exact = [] if eid is None else [or_(provisions.c.eid == eid, provisions.c.eid > eid + "__")]
     newest = (
         select(provisions.c.eid, func.max(provisions.c.valid_from).label("vf"))
-        .where(*scope)
+        .where(*scope, *bounds, *exact, provisions.c.valid_from <= at)
         .group_by(provisions.c.eid)
         .subquery()
     )
@@ -59,7 +55,7 @@ def in_force(
             newest,
             and_(provisions.c.eid == newest.c.eid, provisions.c.valid_from == newest.c.vf),
         )
-        .where(provisions.c.work_id == work_id, provisions.c.lang == lang)
+        .where(*scope, *bounds)
         .order_by(provisions.c.sort_key)
     )
     return [ProvisionRow(**row._mapping) for row in conn.execute(query)]
