@@ -21,7 +21,7 @@ PYTEST_ARGS ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv system-deps run test lint bench pg pg-stop clean lock
+.PHONY: help venv system-deps run test lint bench pg pg-stop es es-stop clean lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 18
@@ -42,11 +42,14 @@ system-deps: ## install the missing Debian packages (PostgreSQL, Chromium, fonts
 	bash scripts/system-deps.sh
 
 # Prerequisites run in this order (and stop at the first failure) unless make runs with -j.
-test: venv system-deps lint ## system packages, lint, then pytest against a throw-away PostgreSQL and Chromium
-	# The cluster is stopped whatever happens from here on; the exit status stays pytest's.
-	trap 'bash scripts/postgres.sh stop' EXIT
+test: venv system-deps lint ## system packages, lint, then pytest against throw-away PostgreSQL, Elasticsearch and Chromium
+	# Both servers are stopped whatever happens from here on (a failing Elasticsearch stop does
+	# not skip PostgreSQL's); the exit status stays pytest's.
+	trap 'bash scripts/elasticsearch.sh stop || true; bash scripts/postgres.sh stop' EXIT
 	bash scripts/postgres.sh start
+	bash scripts/elasticsearch.sh start
 	KENSE_TEST_DATABASE_URL="$$(bash scripts/postgres.sh url)" \
+	KENSE_TEST_SEARCH_URL=http://127.0.0.1:$${KENSE_ES_PORT:-9200} \
 	KENSE_REQUIRE_SERVICES=1 \
 	KENSE_CHROMIUM=$(KENSE_CHROMIUM) \
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -72,8 +75,16 @@ pg: ## start the development PostgreSQL (prints its URL)
 pg-stop: ## stop the development PostgreSQL
 	bash scripts/postgres.sh stop
 
-clean: ## delete var/ (incl. the PostgreSQL cluster), build/ and tool caches; keeps .venv
+es: ## start the development Elasticsearch (downloads it once with mvn; prints its URL)
+	bash scripts/elasticsearch.sh start
+	bash scripts/elasticsearch.sh url
+
+es-stop: ## stop the development Elasticsearch
+	bash scripts/elasticsearch.sh stop
+
+clean: ## delete var/ (incl. the PostgreSQL cluster and Elasticsearch node), build/ and tool caches; keeps .venv
 	bash scripts/postgres.sh destroy || true
+	bash scripts/elasticsearch.sh destroy || true
 	rm -rf var build bench/results .pytest_cache .mypy_cache .ruff_cache .hypothesis
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
 
