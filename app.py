@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from collections.abc import Mapping
 from typing import Any
 
 import click
-from flask import Flask, request
+from flask import Flask, Response, request
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers.response import Response as BaseResponse
@@ -18,7 +19,12 @@ from werkzeug.wrappers.response import Response as BaseResponse
 from registry import cli as registry_cli
 from registry import routes as registry_routes
 from registry.errors import Conflict, Invalid, NotFound, RegistryError
+from registry.openapi import openapi_document
 from registry.service import database_problem
+from search import cli as search_cli
+from search import routes as search_routes
+from search.errors import InvalidQuery, SearchError, SearchUnavailable
+from search.openapi import openapi_paths as search_openapi_paths
 
 #: Embedded defaults; each can be overridden by an environment variable KENSE_<NAME>.
 DEFAULTS: dict[str, Any] = {
@@ -27,6 +33,10 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_PLACE": "kz-kus",
     "LOG_LEVEL": "INFO",
     "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+    #: When the search outbox is drained: "sync" after each write, in the writing thread (the
+    #: default: CLI, tests), or "background" in a thread of its own (`kense serve`; set it for a
+    #: WSGI server too).
+    "SEARCH_DRAIN": "sync",
 }
 #: The settings each package takes, as (config key, the package's own field name).
 REGISTRY_KEYS = {
@@ -35,8 +45,29 @@ REGISTRY_KEYS = {
     "DEFAULT_PLACE": "default_place",
 }
 OWN_KEYS = {"LOG_LEVEL", "MAX_CONTENT_LENGTH", "TESTING", "SECRET_KEY"}
+SEARCH_KEYS = {
+    "SEARCH_URL": "url",
+    "SEARCH_API_KEY": "api_key",
+    "SEARCH_USERNAME": "username",
+    "SEARCH_PASSWORD": "password",
+    "SEARCH_CA_CERTS": "ca_certs",
+    "SEARCH_INDEX_PREFIX": "index_prefix",
+    "SEARCH_REPLICAS": "replicas",
+    "SEARCH_TIMEOUT": "timeout",
+}
 #: Variables read by the Makefile and the tests, not by the service.
-TOOLING_KEYS = {"TEST_DATABASE_URL", "REQUIRE_SERVICES", "CHROMIUM", "PG_PORT", "PG_TIMEOUT"}
+TOOLING_KEYS = {
+    "TEST_DATABASE_URL",
+    "TEST_SEARCH_URL",
+    "REQUIRE_SERVICES",
+    "CHROMIUM",
+    "PG_PORT",
+    "PG_TIMEOUT",
+    "ES_PORT",
+    "ES_VERSION",
+    "ES_TIMEOUT",
+    "CACHE",
+}
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -46,15 +77,46 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     _reject_unknown_settings(app)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
     configure_logging(str(app.config["LOG_LEVEL"]))
     registry_routes.init_app(app, {REGISTRY_KEYS[k]: app.config[k] for k in REGISTRY_KEYS})
+    search_settings = {v: app.config.get(k) for k, v in SEARCH_KEYS.items()}
+    search_routes.init_app(
+        app,
+        search_settings | {"data_dir": app.config["DATA_DIR"]},
+        registry_routes.registry_of(app),
+        sync=app.config["SEARCH_DRAIN"] == "sync",
+    )
     _register_errors(app)
+    app.before_request(_refuse_control_characters)
+    app.add_url_rule("/api/v1/openapi.json", "openapi", openapi)
     return app
+
+
+def openapi() -> BaseResponse:
+    """The OpenAPI document: the registry's paths and those of search."""
+    document = openapi_document()
+    document["paths"].update(search_openapi_paths())
+    return Response(json.dumps(document, ensure_ascii=False), mimetype="application/json")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def _refuse_control_characters() -> BaseResponse | None:
+    """No query parameter or path of any request may carry NUL or other control characters."""
+    for name, value in [("path", request.path), *request.args.items(multi=True)]:
+        if _CONTROL.search(value):
+            body = error_body(
+                "invalid", f"{name} contains a control character", {name: "control character"}
+            )
+            return Response(json.dumps(body, ensure_ascii=False), 422, mimetype="application/json")
+    return None
 
 
 def _reject_unknown_settings(app: Flask) -> None:
     """A mistyped KENSE_ variable fails at start-up instead of being silently ignored."""
-    known = set(DEFAULTS) | set(REGISTRY_KEYS) | OWN_KEYS | TOOLING_KEYS
+    known = set(DEFAULTS) | set(REGISTRY_KEYS) | set(SEARCH_KEYS) | OWN_KEYS | TOOLING_KEYS
     unknown = sorted(k for k in app.config if k not in known and not _is_flask_key(k))
     if unknown:
         raise RuntimeError(
@@ -95,7 +157,13 @@ def configure_logging(level: str) -> None:
     root.setLevel(level.upper())
 
 
-STATUS = {Invalid: 422, NotFound: 404, Conflict: 409}
+STATUS: dict[type[Exception], int] = {
+    Invalid: 422,
+    NotFound: 404,
+    Conflict: 409,
+    InvalidQuery: 422,
+    SearchUnavailable: 503,
+}
 
 
 def error_body(code: str, message: str, fields: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -107,6 +175,12 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(RegistryError)
     def _registry_error(exc: RegistryError) -> BaseResponse | tuple[dict[str, Any], int]:
+        status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
+        page = registry_routes.html_error(status, exc.message)
+        return page or (error_body(exc.code, exc.message, exc.fields), status)
+
+    @app.errorhandler(SearchError)
+    def _search_error(exc: SearchError) -> BaseResponse | tuple[dict[str, Any], int]:
         status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
         page = registry_routes.html_error(status, exc.message)
         return page or (error_body(exc.code, exc.message, exc.fields), status)
@@ -148,12 +222,16 @@ class _AppState:
 
     @property
     def app(self) -> Flask:
+        """The app for one CLI command: it drains the search outbox before it exits."""
         if self._app is None:
             self._app = create_app()
         return self._app
 
     def registry(self) -> Any:
         return registry_routes.registry_of(self.app)
+
+    def search(self) -> Any:
+        return search_routes.search_of(self.app)
 
 
 @click.group(help="Kense: the registry of legal acts of the department, its documents and search.")
@@ -169,11 +247,14 @@ def cli(ctx: click.Context) -> None:
 def serve(state: _AppState, host: str, port: int) -> None:
     from werkzeug.serving import run_simple
 
+    app = create_app({"SEARCH_DRAIN": "background"})
+    search_routes.catch_up(app)
     logging.getLogger("kense").info("serving", extra={"host": host, "port": port})
-    run_simple(host, port, state.app, threaded=True, use_reloader=False)
+    run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
 registry_cli.register(cli)
+search_cli.register(cli)
 
 
 def main() -> None:

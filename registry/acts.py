@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from registry import timeline, works
 from registry.errors import NotFound, NotHeld, NotInForce
 from registry.model import Lang, Node, Note
 from registry.rows import build_tree
-from registry.store import amendments, effects, expressions, notes, provisions
+from registry.store import amendments, effects, notes, provisions
 from registry.store import works as works_table
 from registry.uri import FrbrUri
 
@@ -76,6 +76,53 @@ def act_at(conn: Connection, uri: FrbrUri | str, lang: Lang, at: date) -> ActVie
     )
     view.gaps = [_gap(conn, work.id, lang, n, at) for n in root.walk() if n.state == "not_held"]
     return view
+
+
+def all_versions(conn: Connection, uri: FrbrUri | str, lang: Lang) -> list[ActView]:
+    """Every version of a language expression, oldest first, read in one transaction.
+
+    Cheaper than ``act_at`` per date (what indexing needs): the work, its dates and notes are
+    read once; each version's text still comes from ``timeline.in_force``.
+    """
+    work = works.get(conn, uri)
+    _require_language(conn, work, lang)
+    dates = timeline.change_dates(conn, work.id, lang)
+    repealed = next((e.date for e in works.lifecycle(conn, work.id) if e.kind == "repealed"), None)
+    title = works.titles(conn, work.id).get(lang, "")
+    every_note = conn.execute(
+        select(notes.c.eid, notes.c.text, notes.c.placement, notes.c.valid_from)
+        .where(notes.c.work_id == work.id, notes.c.lang == lang)
+        .order_by(notes.c.valid_from, notes.c.eid, notes.c.id)
+    ).all()
+    views = []
+    for i, day in enumerate(dates):
+        if repealed is not None and day >= repealed:
+            break
+        root = build_tree(timeline.in_force(conn, work.id, lang, day))
+        if root is None:
+            continue
+        present = {n.eid for n in root.walk()}
+        end = dates[i + 1] - timedelta(days=1) if i + 1 < len(dates) else None
+        if repealed is not None and (end is None or end >= repealed):
+            end = repealed - timedelta(days=1)
+        views.append(
+            ActView(
+                uri=work.uri,
+                lang=lang,
+                at=day,
+                title=root.heading or title,
+                root=root,
+                notes=[
+                    Note(r.eid, r.text, r.placement)
+                    for r in every_note
+                    if r.valid_from <= day and r.eid in present
+                ],
+                valid_from=day,
+                valid_to=end,
+                date_assumed=False,
+            )
+        )
+    return views
 
 
 def provision_at(conn: Connection, uri: FrbrUri | str, lang: str, eid: str, at: date) -> Node:
@@ -182,21 +229,14 @@ def list_works(
         query = query.where(works_table.c.date == day)
     if subtype:
         query = query.where(works_table.c.subtype == subtype)
-    if q:
-        like = f"%{q.lower()}%"
-        query = query.where(
-            or_(
-                func.lower(works_table.c.issuer).like(like),
-                exists().where(
-                    and_(
-                        expressions.c.work_id == works_table.c.id,
-                        func.lower(expressions.c.title).like(like),
-                    )
-                ),
-            )
-        )
     result = []
+    needle = q.casefold() if q else None
     for row in conn.execute(query).all():
+        titles = works.titles(conn, row.id)
+        if needle is not None and not any(
+            needle in text.casefold() for text in (row.issuer or "", row.number, *titles.values())
+        ):
+            continue  # in Python: SQLite's lower() knows only ASCII letters, not Қ or Ә
         result.append(
             {
                 "frbr_uri": row.frbr_uri,
@@ -204,7 +244,7 @@ def list_works(
                 "number": row.number,
                 "date": row.date.isoformat(),
                 "issuer": row.issuer,
-                "title": works.titles(conn, row.id),
+                "title": titles,
                 "languages": works.languages(conn, row.id),
                 "text_held": works.holds_text(conn, row.id),
             }

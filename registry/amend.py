@@ -33,6 +33,10 @@ MAX_TEXT = 100_000
 _EID = re.compile(r"^[a-z][A-Za-z]*(?:_[0-9A-Za-z-]+)?(?:__[a-z][A-Za-z]*(?:_[0-9A-Za-z-]+)?)*$")
 _NUM = re.compile(r"^\d+(?:-\d+)*$")
 _POINT_LINE = re.compile(r"^(\d+(?:-\d+)*)\)\s*(.*)$")
+#: Characters no legal text contains (tab and line breaks are allowed).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,9 @@ def _string(value: object, path: str, errors: dict[str, str], limit: int) -> str
     if len(value) > limit:
         errors[path] = f"longer than {limit} characters"
         return ""
+    if bad := _CONTROL.search(value):
+        errors[path] = f"contains the control character U+{ord(bad.group()):04X}"
+        return ""
     return value.strip()
 
 
@@ -160,14 +167,28 @@ def _date(value: object, path: str, errors: dict[str, str]) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else _bad()
+        day = date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else _bad()
     except ValueError:
         errors[path] = "must be a date YYYY-MM-DD"
         return None
+    if not EARLIEST <= day <= LATEST:
+        errors[path] = f"must lie between {EARLIEST.isoformat()} and {LATEST.isoformat()}"
+        return None
+    return day
 
 
 def _bad() -> date:
     raise ValueError
+
+
+def check_date(day: date, field: str = "date") -> None:
+    """Dates of acts and events lie in a plausible range (and leave room for N days after)."""
+    if not EARLIEST <= day <= LATEST:
+        raise Invalid(
+            f"{field} {day.isoformat()} must lie between {EARLIEST.isoformat()} and "
+            f"{LATEST.isoformat()}",
+            fields={field: "out of range"},
+        )
 
 
 def _issuer(value: object, errors: dict[str, str]) -> str | dict[str, str]:
@@ -330,6 +351,7 @@ def publish(conn: Connection, uri: str, day: date) -> dict[str, Any]:
             f"as {recorded.date.isoformat()}; a first publication is recorded once",
             fields={"date": "already recorded"},
         )
+    check_date(day)
     _not_before_adoption(work, day)
     works.record_event(conn, work.id, "published", day)
     changes.record(conn, work.id, "published")
@@ -356,6 +378,7 @@ def record_event(
         raise Conflict(
             f"{work.uri.work} already has the event {kind}", fields={"event": "recorded"}
         )
+    check_date(day)
     _not_before_adoption(work, day)
     works.record_event(conn, work.id, kind, day, detail=detail)
     changes.record(conn, work.id, kind)

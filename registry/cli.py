@@ -261,6 +261,86 @@ def history_command(ctx: click.Context, uri: str, eid: str, lang: str) -> None:
     echo_json({"eid": eid, "versions": _registry(ctx).provision_history(uri, lang, eid)})
 
 
+@click.group("decisions")
+def decisions_group() -> None:
+    """Decisions uploaded as files (PDF or DOCX): add one, list them."""
+
+
+@decisions_group.command("add")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--issuer", required=True, help="Who issued it (e.g. Қостанай облысы әкімдігі).")
+@click.option("--number", required=True, help="The decision's number as printed.")
+@click.option("--date", "day", required=True, help="Date of the decision, YYYY-MM-DD.")
+@click.option("--title", required=True, help="The decision's title in --lang.")
+@click.option("--type", "act_type", default="decision", show_default=True, help="Type of act.")
+@click.option("--lang", type=LANG, default="kk", show_default=True, help="Language of the file.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def decisions_add_command(
+    ctx: click.Context,
+    file: Path,
+    issuer: str,
+    number: str,
+    day: str,
+    title: str,
+    act_type: str,
+    lang: str,
+    as_json: bool,
+) -> None:
+    """Upload a decision file with its citation and title; prints the work URI."""
+    from registry.decisions import parse_metadata
+    from registry.extract import MAX_FILE_BYTES
+
+    act, checked_title, checked_lang = parse_metadata(
+        {
+            "issuer": issuer,
+            "number": number,
+            "date": day,
+            "title": title,
+            "type": act_type,
+            "lang": lang,
+        }
+    )
+    if file.stat().st_size > MAX_FILE_BYTES:
+        raise Invalid(
+            f"{file} is {file.stat().st_size} bytes; at most {MAX_FILE_BYTES} are accepted",
+            fields={"file": "too large"},
+        )
+    result = _registry(ctx).add_decision(
+        file.read_bytes(), file.name, lang=checked_lang, act=act, title=checked_title
+    )
+    if as_json:
+        echo_json(result)
+        return
+    how = "added as" if result["created"] else "attached to"
+    what = f"{result['filename']} ({result['media_type']})"
+    click.echo(f"{what} {how} {result['frbr_uri']}", err=True)
+    click.echo(result["frbr_uri"])
+
+
+@decisions_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def decisions_list_command(ctx: click.Context, as_json: bool) -> None:
+    """List the acts that have uploaded files, with their files."""
+    registry = _registry(ctx)
+    items = []
+    for work in registry.list_works():
+        info = registry.work_info(work["frbr_uri"])
+        if info["files"]:
+            keys = ("frbr_uri", "type", "number", "date", "issuer", "title", "files")
+            items.append({k: info[k] for k in keys})
+    if as_json:
+        echo_json({"items": items, "total": len(items)})
+        return
+    for item in items:
+        for f in item["files"]:
+            title = item["title"].get(f["lang"]) or next(iter(item["title"].values()), "")
+            click.echo(f"{item['frbr_uri']}\t{f['lang']}\t{f['filename']}\t{f['sha256']}\t{title}")
+
+
 COMMANDS = (
     init_command,
     acts_command,
@@ -272,6 +352,7 @@ COMMANDS = (
     publish_command,
     event_command,
     history_command,
+    decisions_group,
 )
 
 

@@ -32,9 +32,17 @@ class ImportResult:
 
 
 def import_act(
-    conn: Connection, parsed: ParsedAct, *, work_uri: str | None, default_place: str
+    conn: Connection,
+    parsed: ParsedAct,
+    *,
+    work_uri: str | None,
+    default_place: str,
+    declared: FrbrUri | None = None,
 ) -> ImportResult:
-    uri = _target_uri(parsed, work_uri, default_place)
+    """Store ``parsed`` under ``work_uri`` (which must exist), else under the URI the document
+    declares (AKN), else under the URI its citation gives."""
+    uri = declared if work_uri is None and declared is not None else None
+    uri = uri or _target_uri(parsed, work_uri, default_place)
     work = works.find(conn, uri)
     attached = work is not None and works.holds_text(conn, work.id)
     if work is None:

@@ -205,6 +205,59 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"201": _ok("Recorded"), **_ERRORS},
                 }
             },
+            "/api/v1/decisions": {
+                "post": {
+                    "summary": "Upload a decision (PDF or DOCX) with its citation and title",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "multipart/form-data": {
+                                "schema": {"$ref": "#/components/schemas/DecisionUpload"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "201": _ok("Uploaded", {"$ref": "#/components/schemas/DecisionFile"}),
+                        **_ERRORS,
+                    },
+                }
+            },
+            f"{_ACT}/files": {
+                "get": {
+                    "summary": "Files attached to an act (uploaded decisions)",
+                    "parameters": [_URI],
+                    "responses": {"200": _ok("Files"), **_ERRORS},
+                }
+            },
+            f"{_ACT}/files/{{sha256}}": {
+                "get": {
+                    "summary": "One attached file, byte for byte",
+                    "parameters": [
+                        _URI,
+                        {
+                            "name": "sha256",
+                            "in": "path",
+                            "required": True,
+                            "description": "SHA-256 of the file, 64 lowercase hex digits",
+                            "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                        },
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The file, with a Content-Disposition file name",
+                            "content": {
+                                media: {"schema": {"type": "string", "format": "binary"}}
+                                for media in (
+                                    "application/pdf",
+                                    "application/vnd.openxmlformats-officedocument."
+                                    "wordprocessingml.document",
+                                )
+                            },
+                        },
+                        **_ERRORS,
+                    },
+                }
+            },
             f"{_ACT}/publication": {
                 "post": {
                     "summary": "Record the first official publication",
@@ -269,6 +322,39 @@ def openapi_document() -> dict[str, Any]:
                             "type": "array",
                             "items": {"$ref": "#/components/schemas/Node"},
                         },
+                    },
+                },
+                "DecisionUpload": {
+                    "type": "object",
+                    "required": ["file", "issuer", "number", "date", "title"],
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "PDF with a text layer, or DOCX; at most 10 MB",
+                        },
+                        "issuer": {"type": "string", "maxLength": 500},
+                        "number": {"type": "string", "maxLength": 60},
+                        "date": {"type": "string", "format": "date"},
+                        "title": {"type": "string", "maxLength": 2000},
+                        "type": {
+                            "type": "string",
+                            "default": "decision",
+                            "enum": ["resolution", "decision", "order", "law", "decree"],
+                        },
+                        "lang": {"type": "string", "enum": ["kk", "ru"], "default": "kk"},
+                    },
+                },
+                "DecisionFile": {
+                    "type": "object",
+                    "required": ["frbr_uri", "sha256", "media_type", "size"],
+                    "properties": {
+                        "frbr_uri": {"type": "string"},
+                        "sha256": {"type": "string"},
+                        "media_type": {"type": "string"},
+                        "size": {"type": "integer"},
+                        "filename": {"type": "string"},
+                        "lang": {"type": "string", "enum": ["kk", "ru"]},
                     },
                 },
                 "Amendment": {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from io import BytesIO
 from typing import Any
 
 from flask import (
@@ -14,6 +15,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from werkzeug.wrappers.response import Response as BaseResponse
@@ -21,7 +23,6 @@ from werkzeug.wrappers.response import Response as BaseResponse
 from registry.config import RegistryConfig
 from registry.errors import Invalid, NotFound
 from registry.formats import act_akn, act_json
-from registry.openapi import openapi_document
 from registry.service import Registry
 
 EXTENSION = "kense.registry"
@@ -80,19 +81,17 @@ def _lang_arg() -> str:
 # --- API ---------------------------------------------------------------------------------------
 
 
-@api.get("/openapi.json")
-def openapi() -> Response:
-    return _json(openapi_document())
-
-
 @api.get("/acts")
 def list_acts() -> Response:
     day = _date_arg("date", date.min) if request.args.get("date") else None
+    q = request.args.get("q") or None
+    if q is not None and len(q) > 500:
+        raise Invalid("q is longer than 500 characters", fields={"q": "at most 500 characters"})
     items = _registry().list_works(
         number=request.args.get("number") or None,
         day=day,
         subtype=request.args.get("type") or None,
-        q=request.args.get("q") or None,
+        q=q,
     )
     return _json({"items": items, "total": len(items)})
 
@@ -212,6 +211,66 @@ def _json_body() -> Any:
         raise Invalid(
             f"the body is not valid JSON: {exc}", fields={"body": "invalid JSON"}
         ) from exc
+
+
+@api.post("/decisions")
+def upload_decision() -> Response:
+    """A decision as a PDF or DOCX file (multipart/form-data) with its citation and title."""
+    from registry.decisions import parse_metadata
+    from registry.extract import MAX_FILE_BYTES
+
+    if request.mimetype != "multipart/form-data":
+        raise Invalid(
+            "send the decision as multipart/form-data: the file in the field 'file', and "
+            "issuer, number, date, title (type and lang optional)",
+            fields={"Content-Type": "multipart/form-data"},
+        )
+    upload = request.files.get("file")
+    if upload is None:
+        raise Invalid(
+            "the field 'file' is required: the decision as PDF or DOCX", fields={"file": "required"}
+        )
+    names = ("issuer", "number", "date", "title", "type", "lang")
+    act, title, lang = parse_metadata({name: request.form.get(name) for name in names})
+    data = upload.read(MAX_FILE_BYTES + 1)
+    result = _registry().add_decision(data, upload.filename or "", lang=lang, act=act, title=title)
+    body = {k: result[k] for k in ("frbr_uri", "sha256", "media_type", "size", "filename", "lang")}
+    response = _json(body, 201)
+    response.headers["Location"] = url_for(
+        "registry_api.act_file", frbr_uri=result["frbr_uri"].lstrip("/"), sha256=result["sha256"]
+    )
+    return response
+
+
+@api.get("/acts/<path:frbr_uri>/files")
+def act_files(frbr_uri: str) -> Response:
+    """The files attached to an act (metadata; the text stays in the registry and the index)."""
+    uri = _work_only(frbr_uri)
+    items = [{k: v for k, v in item.items() if k != "text"} for item in _registry().files_of(uri)]
+    return _json({"frbr_uri": uri, "items": items, "total": len(items)})
+
+
+@api.get("/acts/<path:frbr_uri>/files/<sha256>")
+def act_file(frbr_uri: str, sha256: str) -> Response:
+    """One attached file, byte for byte, as a download."""
+    data, media_type, filename = _registry().file_content(_work_only(frbr_uri), sha256)
+    response = send_file(
+        BytesIO(data),
+        mimetype=media_type,
+        as_attachment=True,
+        download_name=filename,
+        etag=sha256,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _work_only(tail: str) -> str:
+    uri, rest = _split(tail)
+    if rest:
+        raise NotFound(f"no such resource: {rest}", fields={"path": "unknown"})
+    return uri
 
 
 def _split(tail: str) -> tuple[str, str]:

@@ -13,17 +13,17 @@ from importlib import resources
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from registry import acts, amend, migrate, works
+from registry import acts, amend, decisions, migrate, works
 from registry.acts import ActView
 from registry.akn import from_akn
 from registry.config import RegistryConfig
 from registry.diff import diff_trees
 from registry.diff import to_dict as diff_dict
-from registry.errors import Invalid
+from registry.errors import Conflict, Invalid
 from registry.importing import ImportResult, import_act
-from registry.model import Lang, Node, ParsedAct, is_lang
+from registry.model import ActRef, Lang, Node, ParsedAct, is_lang
 from registry.parse import parse_official_text
 from registry.store import make_engine, reading, writing
 from registry.uri import FrbrUri
@@ -78,13 +78,20 @@ class Registry:
         return self.store_parsed(_parse(text, checked), work)
 
     def import_akn(self, data: bytes, work: str | None = None) -> ImportResult:
+        """Akoma Ntoso carries its own work URI: the act is created under it if new."""
         uri, parsed = from_akn(data)
-        return self.store_parsed(parsed, work or (uri.work if uri else None))
+        return self.store_parsed(parsed, work, declared=uri)
 
-    def store_parsed(self, parsed: ParsedAct, work: str | None) -> ImportResult:
+    def store_parsed(
+        self, parsed: ParsedAct, work: str | None, *, declared: FrbrUri | None = None
+    ) -> ImportResult:
         with writing(self.engine) as conn:
             result = import_act(
-                conn, parsed, work_uri=work, default_place=self.config.default_place
+                conn,
+                parsed,
+                work_uri=work,
+                default_place=self.config.default_place,
+                declared=declared,
             )
         self._committed()
         return result
@@ -99,6 +106,24 @@ class Registry:
     def publish(self, uri: str, day: date) -> dict[str, Any]:
         with writing(self.engine) as conn:
             result = amend.publish(conn, uri, day)
+        self._committed()
+        return result
+
+    def add_decision(
+        self, data: bytes, filename: str, *, lang: str, act: ActRef, title: str
+    ) -> dict[str, Any]:
+        """Upload a decision (PDF or DOCX): its work, title, adoption and file, in one write."""
+        upload = decisions.prepare(data, filename, lang=lang, act=act, title=title)
+        try:
+            with writing(self.engine) as conn:
+                result = decisions.store(
+                    conn, self.config.data_dir, self.config.default_place, upload
+                )
+        except IntegrityError as exc:  # a concurrent upload of the same act or file won
+            raise Conflict(
+                "the same decision was being added at the same time; try again",
+                fields={"file": "concurrent upload"},
+            ) from exc
         self._committed()
         return result
 
@@ -127,6 +152,11 @@ class Registry:
         checked = _check_lang(lang)
         with reading(self.engine) as conn:
             return acts.act_at(conn, uri, checked, at)
+
+    def all_versions(self, uri: str, lang: str) -> list[ActView]:
+        checked = _check_lang(lang)
+        with reading(self.engine) as conn:
+            return acts.all_versions(conn, uri, checked)
 
     def provision_at(self, uri: str, lang: str, eid: str, at: date) -> Node:
         _check_lang(lang)
@@ -158,7 +188,19 @@ class Registry:
                     {"event": e.kind, "date": e.date.isoformat(), "assumed": e.assumed}
                     for e in works.lifecycle(conn, work.id)
                 ],
+                "files": decisions.decision_files(conn, work.id, with_text=False),
             }
+
+    def files_of(self, uri: str) -> list[dict[str, Any]]:
+        """The files attached to an act, with their extracted text."""
+        with reading(self.engine) as conn:
+            return decisions.decision_files(conn, works.get(conn, uri).id)
+
+    def file_content(self, uri: str, sha256: str) -> tuple[bytes, str, str]:
+        """The bytes of one attached file, its media type and file name."""
+        with reading(self.engine) as conn:
+            row = decisions.file_of(conn, works.get(conn, uri).id, sha256)
+        return decisions.read_content(self.config.data_dir, row), row["media_type"], row["filename"]
 
     def diff(self, uri: str, lang: str, old: date, new: date) -> dict[str, Any]:
         before = self.act_at(uri, lang, old)

@@ -162,6 +162,7 @@ APPEND_ONLY = (
     "provisions",
     "notes",
     "changes",
+    "files",
 )
 
 
@@ -247,4 +248,22 @@ deliveries = Table(
     Column("change_id", ForeignKey("changes.id"), primary_key=True),
     Column("consumer", String(40), primary_key=True),
     Column("delivered_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+#: Files attached to works (uploaded decisions): the bytes live content-addressed under the data
+#: directory (``path`` is relative to it); ``text`` is what was extracted for search.
+files = Table(
+    "files",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("work_id", ForeignKey("works.id"), nullable=False),
+    Column("lang", String(2), nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("media_type", String(100), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("path", String(200), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("work_id", "sha256", name="uq_files_work_sha256"),
 )

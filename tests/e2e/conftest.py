@@ -46,7 +46,9 @@ def service_missing(reason: str) -> None:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on a fresh SQLite database holding the seed, served in a background thread."""
     tmp: Path = tmp_path_factory.mktemp("e2e")
-    flask_app = kense_app.create_app({"DATABASE_URL": f"sqlite:///{tmp}/kense.db", "TESTING": True})
+    flask_app = kense_app.create_app(
+        {"DATABASE_URL": f"sqlite:///{tmp}/kense.db", "DATA_DIR": str(tmp), "TESTING": True}
+    )
     registry = registry_of(flask_app)
     registry.migrate()
     registry.load_seed()

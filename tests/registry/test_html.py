@@ -305,7 +305,9 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
     from registry.routes import registry_of
 
     tmp = tmp_path_factory.mktemp("pages")
-    flask_app = kense_app.create_app({"DATABASE_URL": f"sqlite:///{tmp}/kense.db", "TESTING": True})
+    flask_app = kense_app.create_app(
+        {"DATABASE_URL": f"sqlite:///{tmp}/kense.db", "DATA_DIR": str(tmp), "TESTING": True}
+    )
     registry = registry_of(flask_app)
     registry.migrate()
     registry.load_seed()

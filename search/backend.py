@@ -1,0 +1,126 @@
+"""One contract for both search backends, and the query plan they share.
+
+Both backends receive the same analysed terms and letter trigrams (computed here, in Python), the
+same filters, and return the same shapes; only the engine differs (SQLite FTS5 embedded,
+Elasticsearch in production).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any, Protocol
+
+from search.analysis import analyze_query
+
+from search.documents import IndexDoc
+from search.grams import folded_words, word_grams
+from search.query import SearchQuery
+
+FACETS = ("type", "issuer", "status", "year")
+#: Weight of a stem match against a trigram match: exact words first, typos after.
+TERM_WEIGHT = 6.0
+GRAM_WEIGHT = 1.0
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    type: str
+    frbr_uri: str
+    lang: str
+    eid: str | None
+    num: str | None
+    text: str
+    score: float
+    valid_from: str | None
+    valid_to: str | None
+    act_number: str
+    act_date: str
+    issuer: str | None
+    status: str
+    highlight: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "frbr_uri": self.frbr_uri,
+            "lang": self.lang,
+            "eid": self.eid,
+            "num": self.num,
+            "text": self.text,
+            "highlight": self.highlight,
+            "score": round(self.score, 4),
+            "valid_from": self.valid_from,
+            "valid_to": self.valid_to,
+            "act_number": self.act_number,
+            "act_date": self.act_date,
+            "issuer": self.issuer,
+            "status": self.status,
+        }
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[Hit]
+    total: int
+    facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "hits": [h.to_dict() for h in self.hits],
+            "total": self.total,
+            "facets": self.facets,
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to match: stems (any), and per query word the pairs of consecutive trigrams."""
+
+    terms: tuple[str, ...]
+    gram_pairs: tuple[tuple[str, str], ...]
+
+    @property
+    def grams(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(g for pair in self.gram_pairs for g in pair))
+
+    @property
+    def empty(self) -> bool:
+        return not self.terms and not self.gram_pairs
+
+
+def plan(query: SearchQuery) -> Plan:
+    terms = tuple(dict.fromkeys(analyze_query(query.text, query.lang)))
+    pairs: list[tuple[str, str]] = []
+    for word in folded_words(query.text, query.lang):
+        grams = word_grams(word)
+        pairs.extend(pairwise(grams))
+    return Plan(terms, tuple(dict.fromkeys(pairs)))
+
+
+class SearchBackend(Protocol):
+    name: str
+
+    def ensure(self) -> None:
+        """Create the index (template, alias, tables) if it does not exist."""
+
+    def replace_work(self, frbr_uri: str, docs: list[IndexDoc]) -> None:
+        """Make the index hold exactly ``docs`` for this work."""
+
+    def search(self, query: SearchQuery, plan: Plan) -> SearchResult: ...
+
+    def rebuild(
+        self, docs: Iterable[IndexDoc], progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Build a new index from ``docs`` and switch to it atomically; returns the count."""
+        ...
+
+    def digests(self) -> dict[str, str]:
+        """Document id → digest of every document in the index."""
+        ...
+
+    def health(self) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,307 @@
+"""What is indexed: one pure function from registry data to index documents.
+
+Every provision of every version of an act becomes a document with its validity interval
+(``valid_from``..``valid_to``, inclusive; ``valid_to`` None while in force), so a query can be
+asked "as at" a date; consecutive versions with the same text are one document. Notes are
+documents of their own; a whole act is a document of type ``act``. Matching uses the provision's
+own words (``terms``: analysed stems; ``grams``: letter trigrams for typos); ``text`` is the full
+plain text shown in a hit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, replace
+from datetime import date
+from typing import Any, Protocol
+
+from registry.acts import ActView
+from registry.model import Node
+from registry.render import provision_text
+from search.analysis import normalised_text
+from search.grams import grams_text
+
+#: Node types whose own words are searchable provisions.
+PROVISION_TYPES = frozenset(
+    {"paragraph", "point", "indent", "wrapUp", "chapter", "preamble", "conclusions", "attachment"}
+)
+_IIN = re.compile(r"(?<!\d)\d{12}(?!\d)")
+
+
+@dataclass(frozen=True)
+class IndexDoc:
+    id: str
+    type: str  # provision | note | act | decision
+    frbr_uri: str
+    lang: str
+    eid: str | None
+    num: str | None
+    node_type: str | None
+    heading: str | None
+    text: str
+    title: str
+    act_type: str
+    act_number: str
+    act_date: date
+    issuer: str | None
+    status: str
+    public: bool
+    valid_from: date | None
+    valid_to: date | None
+    terms: str
+    grams: str
+
+    @property
+    def year(self) -> int:
+        return self.act_date.year
+
+    @property
+    def digest(self) -> str:
+        """What search-check compares: everything the index holds of this document."""
+        body = repr(sorted(to_index_doc(self, with_digest=False).items()))
+        return hashlib.sha256(body.encode()).hexdigest()
+
+
+def to_index_doc(doc: IndexDoc, *, with_digest: bool = True) -> dict[str, Any]:
+    """The document as both backends store it (dates as ISO strings)."""
+    data = asdict(doc)
+    for key in ("act_date", "valid_from", "valid_to"):
+        value = data[key]
+        data[key] = value.isoformat() if value else None
+    data["year"] = doc.year
+    if with_digest:
+        data["digest"] = doc.digest
+    return data
+
+
+def mask_personal_data(text: str) -> str:
+    """ИИН (12 digits) never enters the index."""
+    return _IIN.sub("************", text)
+
+
+class WorkSource(Protocol):
+    """What documents need to know of a work: implemented by registry.service.Registry."""
+
+    def work_info(self, uri: str) -> dict[str, Any]: ...
+    def all_versions(self, uri: str, lang: str) -> list[ActView]: ...
+    def files_of(self, uri: str) -> list[dict[str, Any]]: ...
+
+
+def work_documents(source: WorkSource, uri: str) -> list[IndexDoc]:
+    """Every document of one work, in all its languages and versions."""
+    info = source.work_info(uri)
+    status = _status(info)
+    meta = _Meta(
+        frbr_uri=info["frbr_uri"],
+        act_type=info["type"],
+        act_number=info["number"],
+        act_date=date.fromisoformat(info["date"]),
+        issuer=info["issuer"],
+        status=status,
+        public=status != "draft",
+    )
+    decisions = _decision_docs(meta, info, source.files_of(uri)) if info.get("files") else []
+    if not info["text_held"]:
+        cited = [_citation_doc(meta, lang, title) for lang, title in sorted(info["title"].items())]
+        return cited + decisions
+    docs: list[IndexDoc] = []
+    for lang in info["languages"]:
+        views = source.all_versions(uri, lang)
+        docs.extend(_merge(meta, lang, views))
+        if views:
+            docs.append(_act_doc(meta, lang, views[0], views[-1]))
+    return docs + decisions
+
+
+@dataclass(frozen=True)
+class _Meta:
+    frbr_uri: str
+    act_type: str
+    act_number: str
+    act_date: date
+    issuer: str | None
+    status: str
+    public: bool
+
+
+def _status(info: dict[str, Any]) -> str:
+    kinds = {e["event"] for e in info["lifecycle"]}
+    if "repealed" in kinds:
+        return "repealed"
+    if "draft" in kinds and "adopted" not in kinds:
+        return "draft"
+    return "in_force"
+
+
+def _pieces(view: ActView) -> Iterator[tuple[str, Node | None, str, str]]:
+    """(key, node, own words, full text) of every searchable provision and note of a version."""
+    lang = view.lang
+    for node in view.root.walk():
+        if node.type not in PROVISION_TYPES or node.state != "in_force":
+            continue
+        own = " ".join(p for p in (node.heading, node.text) if p)
+        if not own.strip():
+            continue
+        yield f"p:{node.eid}", node, own, provision_text(node, lang)
+    for i, note in enumerate(view.notes):
+        yield f"n:{note.eid}:{i}:{note.text}", None, note.text, note.text
+
+
+def _merge(meta: _Meta, lang: str, views: list[ActView]) -> list[IndexDoc]:
+    """Documents with validity intervals: a provision unchanged across versions is one document."""
+    open_docs: dict[str, IndexDoc] = {}
+    closed: list[IndexDoc] = []
+    for view in views:
+        end = view.valid_to
+        seen = set()
+        for key, node, own, full in _pieces(view):
+            seen.add(key)
+            current = open_docs.get(key)
+            if current is not None and current.text == mask_personal_data(full):
+                open_docs[key] = replace(current, valid_to=end)
+                continue
+            if current is not None:
+                closed.append(current)
+            open_docs[key] = _doc(meta, lang, key, node, own, full, view.valid_from, end)
+        for key in [k for k in open_docs if k not in seen]:
+            closed.append(open_docs.pop(key))
+    return closed + list(open_docs.values())
+
+
+def _doc(
+    meta: _Meta,
+    lang: str,
+    key: str,
+    node: Node | None,
+    own: str,
+    full: str,
+    valid_from: date,
+    valid_to: date | None,
+) -> IndexDoc:
+    is_note = node is None
+    own = mask_personal_data(own)
+    return IndexDoc(
+        id=_doc_id(meta.frbr_uri, lang, key, valid_from),
+        type="note" if is_note else "provision",
+        frbr_uri=meta.frbr_uri,
+        lang=lang,
+        eid=key.split(":")[1] if is_note else node.eid if node else None,
+        num=None if node is None else node.num,
+        node_type=None if node is None else node.type,
+        heading=None if node is None else node.heading,
+        text=mask_personal_data(full),
+        title="",
+        act_type=meta.act_type,
+        act_number=meta.act_number,
+        act_date=meta.act_date,
+        issuer=meta.issuer,
+        status=meta.status,
+        public=meta.public,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        terms=normalised_text(own, lang),
+        grams=grams_text(own, lang),
+    )
+
+
+def _act_doc(meta: _Meta, lang: str, first: ActView, last: ActView) -> IndexDoc:
+    title = last.title
+    body = " ".join(n.text or "" for n in last.root.walk() if n.text)
+    return IndexDoc(
+        id=_doc_id(meta.frbr_uri, lang, "act", first.valid_from),
+        type="act",
+        frbr_uri=meta.frbr_uri,
+        lang=lang,
+        eid=None,
+        num=meta.act_number,
+        node_type="act",
+        heading=None,
+        text=title,
+        title=title,
+        act_type=meta.act_type,
+        act_number=meta.act_number,
+        act_date=meta.act_date,
+        issuer=meta.issuer,
+        status=meta.status,
+        public=meta.public,
+        valid_from=first.valid_from,
+        valid_to=None,
+        terms=normalised_text(f"{title} {title} {mask_personal_data(body)}", lang),
+        grams=grams_text(title, lang),
+    )
+
+
+def _citation_doc(meta: _Meta, lang: str, title: str) -> IndexDoc:
+    """An act known only from citations (its text is not held): findable by title and number."""
+    return IndexDoc(
+        id=_doc_id(meta.frbr_uri, lang, "act", meta.act_date),
+        type="act",
+        frbr_uri=meta.frbr_uri,
+        lang=lang,
+        eid=None,
+        num=meta.act_number,
+        node_type="act",
+        heading=None,
+        text=title,
+        title=title,
+        act_type=meta.act_type,
+        act_number=meta.act_number,
+        act_date=meta.act_date,
+        issuer=meta.issuer,
+        status=meta.status,
+        public=meta.public,
+        valid_from=meta.act_date,
+        valid_to=None,
+        terms=normalised_text(f"{title} {meta.act_number}", lang),
+        grams=grams_text(title, lang),
+    )
+
+
+def _decision_docs(
+    meta: _Meta, info: dict[str, Any], files: list[dict[str, Any]]
+) -> list[IndexDoc]:
+    """One document per uploaded file of a decision: its extracted text, personal data masked."""
+    docs = []
+    for file in files:
+        lang = file["lang"]
+        titles: dict[str, str] = info["title"]
+        title = mask_personal_data(titles.get(lang) or next(iter(titles.values()), ""))
+        text = mask_personal_data(file["text"])
+        words = f"{title}\n{text}"
+        docs.append(
+            IndexDoc(
+                id=_doc_id(meta.frbr_uri, lang, f"file:{file['sha256']}", meta.act_date),
+                type="decision",
+                frbr_uri=meta.frbr_uri,
+                lang=lang,
+                eid=None,
+                num=meta.act_number,
+                node_type=None,
+                heading=None,
+                text=text,
+                title=title,
+                act_type=meta.act_type,
+                act_number=meta.act_number,
+                act_date=meta.act_date,
+                issuer=meta.issuer,
+                status=meta.status,
+                public=meta.public,
+                valid_from=meta.act_date,
+                valid_to=None,
+                terms=normalised_text(words, lang),
+                grams=grams_text(words, lang),
+            )
+        )
+    return docs
+
+
+def _doc_id(uri: str, lang: str, key: str, valid_from: date | None) -> str:
+    raw = f"{uri}|{lang}|{key}|{valid_from.isoformat() if valid_from else ''}"
+    return hashlib.sha1(raw.encode()).hexdigest()
+
+
+def all_documents(source: WorkSource, uris: Iterable[str]) -> Iterator[IndexDoc]:
+    for uri in uris:
+        yield from work_documents(source, uri)

@@ -1,0 +1,79 @@
+"""The search use cases the edges call: search, drain the outbox, reindex, check."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from registry.service import Registry
+from search import indexer
+from search.backend import SearchBackend, SearchResult, plan
+from search.config import SearchConfig
+from search.documents import all_documents, work_documents
+from search.fts import FtsBackend
+from search.query import SearchQuery
+
+
+def make_backend(config: SearchConfig) -> SearchBackend:
+    if config.url:
+        from search.elastic import from_config
+
+        return from_config(
+            config.url,
+            api_key=config.api_key,
+            username=config.username,
+            password=config.password,
+            ca_certs=config.ca_certs,
+            prefix=config.index_prefix,
+            replicas=config.replicas,
+            timeout=config.timeout,
+        )
+    return FtsBackend(config.data_dir / "search.db")
+
+
+@dataclass
+class Search:
+    registry: Registry
+    backend: SearchBackend
+
+    @classmethod
+    def open(cls, config: SearchConfig, registry: Registry) -> Search:
+        return cls(registry, make_backend(config))
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        return self.backend.search(query, plan(query))
+
+    def drain(self) -> int:
+        return indexer.drain(self.registry, self.backend)
+
+    def reindex(self, progress: Callable[[int], None] | None = None) -> int:
+        """Rebuild the whole index from the registry and switch to it atomically."""
+        uris = [w["frbr_uri"] for w in self.registry.list_works()]
+        count = self.backend.rebuild(all_documents(self.registry, uris), progress)
+        self.drain()
+        return count
+
+    def check(self) -> dict[str, Any]:
+        """Compare what the registry would index with what the index holds."""
+        expected = {
+            doc.id: doc.digest
+            for work in self.registry.list_works()
+            for doc in work_documents(self.registry, work["frbr_uri"])
+        }
+        actual = self.backend.digests()
+        missing = sorted(set(expected) - set(actual))
+        extra = sorted(set(actual) - set(expected))
+        differing = sorted(k for k in set(expected) & set(actual) if expected[k] != actual[k])
+        return {
+            "backend": self.backend.name,
+            "registry_documents": len(expected),
+            "index_documents": len(actual),
+            "missing": missing[:20],
+            "extra": extra[:20],
+            "differing": differing[:20],
+            "ok": not (missing or extra or differing),
+        }
+
+    def close(self) -> None:
+        self.backend.close()
