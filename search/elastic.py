@@ -104,7 +104,7 @@ def _missing_or(field: str, bounds: dict[str, str]) -> dict[str, Any]:
 
 
 def matching(plan: Plan) -> dict[str, Any]:
-    """Any stem, or both trigrams of a consecutive pair (the FTS backend's MATCH expression)."""
+    """Any stem, or every trigram of a consecutive run (the FTS backend's MATCH expression)."""
     should: list[dict[str, Any]] = []
     if plan.terms:
         should.append(
@@ -118,11 +118,11 @@ def matching(plan: Plan) -> dict[str, Any]:
                 }
             }
         )
-    for first, second in plan.gram_pairs:
+    for run in plan.gram_runs:
         should.append(
             {
                 "bool": {
-                    "must": [{"term": {"grams": first}}, {"term": {"grams": second}}],
+                    "must": [{"term": {"grams": gram}} for gram in run],
                     "boost": GRAM_WEIGHT,
                 }
             }

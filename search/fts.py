@@ -179,9 +179,9 @@ def _quote(token: str) -> str:
 
 
 def _match(plan: Plan) -> str:
-    """Any stem, or two consecutive trigrams of a query word (a shared four-letter run)."""
+    """Any stem, or a run of consecutive trigrams of a query word (a shared five-letter run)."""
     parts = [f"terms : {_quote(t)}" for t in plan.terms]
-    parts += [f"grams : ({_quote(a)} AND {_quote(b)})" for a, b in plan.gram_pairs]
+    parts += [f"grams : ({' AND '.join(_quote(g) for g in run)})" for run in plan.gram_runs]
     return " OR ".join(parts)
 
 

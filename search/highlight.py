@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from markupsafe import Markup, escape
-from search.analysis import analyze_query
 
+from search.analysis import analyze_query
 from search.backend import Plan
 from search.grams import folded_words, word_grams
 from search.query import SearchQuery
@@ -37,7 +38,18 @@ def highlight(text: str, query: SearchQuery, plan: Plan) -> str:
 
 
 def _matches(word: str, lang: str, terms: set[str], query_grams: list[set[str]]) -> bool:
-    if any(t in terms for t in analyze_query(word, lang)):
+    if any(t in terms for t in _word_terms(word, lang)):
         return True
-    grams = {g for w in folded_words(word, lang) for g in word_grams(w)}
+    grams = _word_trigrams(word, lang)
     return any(q and len(grams & q) / len(q) >= 0.6 for q in query_grams)
+
+
+@lru_cache(maxsize=65536)
+def _word_terms(word: str, lang: str) -> tuple[str, ...]:
+    """A word's analysed terms; cached, since hit texts repeat the same words all the time."""
+    return tuple(analyze_query(word, lang))
+
+
+@lru_cache(maxsize=65536)
+def _word_trigrams(word: str, lang: str) -> frozenset[str]:
+    return frozenset(g for w in folded_words(word, lang) for g in word_grams(w))

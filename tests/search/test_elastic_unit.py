@@ -66,7 +66,7 @@ def sample_doc(**changes: Any) -> IndexDoc:
     return replace(doc, **changes)
 
 
-PLAN = Plan(terms=("договор", "трудов"), gram_pairs=(("_до", "дог"), ("дог", "ого")))
+PLAN = Plan(terms=("договор", "трудов"), gram_runs=(("_до", "дог"), ("дог", "ого")))
 
 
 # --- the mapping and the template ---
@@ -256,18 +256,18 @@ def test_filters_for_staff_status_issuer_and_years() -> None:
 
 
 def test_grams_only_no_facets_and_no_fuzzy_for_numbers_or_short_stems() -> None:
-    plan = Plan(terms=("414", "ак", "кодекс"), gram_pairs=())
+    plan = Plan(terms=("414", "ак", "кодекс"), gram_runs=())
     body = search_body(SearchQuery(text="x", lang="ru", facets=False), plan)
     assert "aggs" not in body
     assert body["query"]["bool"]["should"] == [_fuzzy("кодекс")]
-    grams_only = Plan(terms=(), gram_pairs=(("_до", "дог"),))
+    grams_only = Plan(terms=(), gram_runs=(("_до", "дог"),))
     body = search_body(SearchQuery(text="x", lang="ru"), grams_only)
     assert "should" not in body["query"]["bool"]
     assert len(body["query"]["bool"]["must"][0]["bool"]["should"]) == 1
 
 
 def test_fuzzy_is_capped_for_long_queries() -> None:
-    plan = Plan(terms=tuple(f"слово{chr(0x430 + i)}" for i in range(30)), gram_pairs=())
+    plan = Plan(terms=tuple(f"слово{chr(0x430 + i)}" for i in range(30)), gram_runs=())
     assert len(search_body(SearchQuery(text="x"), plan)["query"]["bool"]["should"]) == 8
 
 
