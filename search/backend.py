@@ -81,10 +81,12 @@ GRAM_RUN = 3
 
 @dataclass(frozen=True)
 class Plan:
-    """What to match: stems (any), and per query word its runs of consecutive trigrams."""
+    """What to match: any stem; for query words the index does not know (typos), their runs of
+    consecutive trigrams, and their stems fuzzily (Elasticsearch, for the score only)."""
 
     terms: tuple[str, ...]
     gram_runs: tuple[tuple[str, ...], ...]
+    fuzzy_terms: tuple[str, ...] = ()
 
     @property
     def grams(self) -> tuple[str, ...]:
@@ -95,14 +97,35 @@ class Plan:
         return not self.terms and not self.gram_runs
 
 
-def plan(query: SearchQuery) -> Plan:
-    terms = tuple(dict.fromkeys(analyze_query(query.text, query.lang)))
-    runs: list[tuple[str, ...]] = []
-    for word in folded_words(query.text, query.lang):
-        grams = word_grams(word)
-        width = min(GRAM_RUN, len(grams))
-        runs.extend(tuple(grams[i : i + width]) for i in range(len(grams) - width + 1))
-    return Plan(terms, tuple(dict.fromkeys(runs)))
+@dataclass(frozen=True)
+class _Word:
+    terms: tuple[str, ...]
+    runs: tuple[tuple[str, ...], ...]
+
+
+def _words(query: SearchQuery) -> list[_Word]:
+    words = []
+    for raw in query.text.split():
+        runs: list[tuple[str, ...]] = []
+        for word in folded_words(raw, query.lang):
+            grams = word_grams(word)
+            width = min(GRAM_RUN, len(grams))
+            runs.extend(tuple(grams[i : i + width]) for i in range(len(grams) - width + 1))
+        words.append(_Word(tuple(analyze_query(raw, query.lang)), tuple(runs)))
+    return words
+
+
+def plan(query: SearchQuery, known: Callable[[tuple[str, ...]], set[str]] | None = None) -> Plan:
+    """The plan of a query. ``known`` tells which stems the index holds: only words none of
+    whose stems it knows are matched by trigrams (typos, unusual spellings). Without it every
+    word is, which matches far more documents: a large index pays for that on every query."""
+    words = _words(query)
+    terms = tuple(dict.fromkeys(t for w in words for t in w.terms))
+    held = known(terms) if known is not None and terms else set()
+    unknown = [w for w in words if known is None or not set(w.terms) & held]
+    runs = tuple(dict.fromkeys(r for w in unknown for r in w.runs))
+    fuzzy = tuple(dict.fromkeys(t for w in unknown for t in w.terms))
+    return Plan(terms, runs, fuzzy)
 
 
 class SearchBackend(Protocol):
@@ -115,6 +138,10 @@ class SearchBackend(Protocol):
         """Make the index hold exactly ``docs`` for this work."""
 
     def search(self, query: SearchQuery, plan: Plan) -> SearchResult: ...
+
+    def known_terms(self, terms: tuple[str, ...]) -> set[str]:
+        """Which of these stems at least one document holds."""
+        ...
 
     def rebuild(
         self, docs: Iterable[IndexDoc], progress: Callable[[int], None] | None = None

@@ -132,7 +132,7 @@ def matching(plan: Plan) -> dict[str, Any]:
 
 def fuzzy(plan: Plan) -> list[dict[str, Any]]:
     """Typo-tolerant stems, for the score only (numbers are not typos: 123 is not 124)."""
-    words = [t for t in plan.terms if len(t) >= 3 and not any(c.isdigit() for c in t)]
+    words = [t for t in plan.fuzzy_terms if len(t) >= 3 and not any(c.isdigit() for c in t)]
     return [
         {
             "fuzzy": {
@@ -384,6 +384,22 @@ class ElasticBackend:
                 for name in FACETS
             }
         return SearchResult(hits, int(found["total"]["value"]), facets)
+
+    def known_terms(self, terms: tuple[str, ...]) -> set[str]:
+        """One request: a count per stem, as ``filters`` aggregation buckets."""
+        if not terms:
+            return set()
+        self._ensure_once()
+        buckets = {str(i): {"term": {"terms": t}} for i, t in enumerate(terms)}
+        with self._guard("looking up query stems"):
+            response = self.client.search(
+                index=self.alias,
+                size=0,
+                track_total_hits=False,
+                aggs={"known": {"filters": {"filters": buckets}}},
+            )
+        counts = response.body["aggregations"]["known"]["buckets"]
+        return {t for i, t in enumerate(terms) if counts[str(i)]["doc_count"] > 0}
 
     def _listing(
         self, query: dict[str, Any] | None = None, pit: str | None = None

@@ -35,6 +35,7 @@ CREATE INDEX IF NOT EXISTS docs_work ON docs (frbr_uri);
 CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5(
     terms, grams, tokenize = "unicode61 remove_diacritics 0 tokenchars '._-'"
 );
+CREATE VIRTUAL TABLE IF NOT EXISTS docs_vocab USING fts5vocab(docs_fts, 'col');
 """
 
 
@@ -145,6 +146,15 @@ class FtsBackend:
         hits = [_hit(dict(zip(names, row, strict=True)), query, plan) for row in rows]
         facets = _facets(conn, base, args) if query.facets else {}
         return SearchResult(hits, total, facets)
+
+    def known_terms(self, terms: tuple[str, ...]) -> set[str]:
+        self.ensure()
+        marks = ", ".join("?" * len(terms))
+        rows = self._connect().execute(
+            f"SELECT DISTINCT term FROM docs_vocab WHERE col = 'terms' AND term IN ({marks})",
+            terms,
+        )
+        return {r[0] for r in rows}
 
     def digests(self) -> dict[str, str]:
         self.ensure()

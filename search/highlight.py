@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-
-from markupsafe import Markup, escape
+from html import escape
 
 from search.analysis import analyze_query
 from search.backend import Plan
@@ -20,24 +19,40 @@ SNIPPET = 320
 
 def highlight(text: str, query: SearchQuery, plan: Plan) -> str:
     """Escaped HTML of the text around its first match, with <mark> on the matching words."""
-    terms = set(plan.terms)
-    query_grams = [set(word_grams(w)) for w in folded_words(query.text, query.lang)]
+    terms = frozenset(plan.terms)
+    query_grams = _query_grams(query.text, query.lang)
     tokens = _TOKEN.findall(text)
-    marked = [bool(t[0].isalnum()) and _matches(t, query.lang, terms, query_grams) for t in tokens]
+    decided: dict[str, bool] = {}
+    marked = []
+    for token in tokens:
+        if not token[0].isalnum():
+            marked.append(False)
+            continue
+        if token not in decided:
+            decided[token] = _matches(token, query.lang, terms, query_grams)
+        marked.append(decided[token])
     first = marked.index(True) if True in marked else 0
-    start = first
-    while start > 0 and sum(len(t) for t in tokens[start - 1 : first]) <= BEFORE:
+    start, before = first, 0
+    while start > 0 and before + len(tokens[start - 1]) <= BEFORE:
         start -= 1
+        before += len(tokens[start])
     pieces, length, end = [], 0, start
     while end < len(tokens) and length < SNIPPET:
-        token = tokens[end]
-        pieces.append(Markup("<mark>{}</mark>").format(token) if marked[end] else escape(token))
-        length += len(token)
+        token = escape(tokens[end])
+        pieces.append(f"<mark>{token}</mark>" if marked[end] else token)
+        length += len(tokens[end])
         end += 1
     return ("…" if start else "") + "".join(pieces) + ("…" if end < len(tokens) else "")
 
 
-def _matches(word: str, lang: str, terms: set[str], query_grams: list[set[str]]) -> bool:
+@lru_cache(maxsize=4096)
+def _query_grams(text: str, lang: str) -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(word_grams(w)) for w in folded_words(text, lang))
+
+
+def _matches(
+    word: str, lang: str, terms: frozenset[str], query_grams: tuple[frozenset[str], ...]
+) -> bool:
     if any(t in terms for t in _word_terms(word, lang)):
         return True
     grams = _word_trigrams(word, lang)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from registry.service import Registry
@@ -12,6 +12,7 @@ from search.backend import SearchBackend, SearchResult, plan
 from search.config import SearchConfig
 from search.documents import all_documents, work_documents
 from search.fts import FtsBackend
+from search.known import KnownTerms
 from search.query import SearchQuery
 
 
@@ -36,21 +37,29 @@ def make_backend(config: SearchConfig) -> SearchBackend:
 class Search:
     registry: Registry
     backend: SearchBackend
+    known: KnownTerms = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.known = KnownTerms(self.backend.known_terms)
 
     @classmethod
     def open(cls, config: SearchConfig, registry: Registry) -> Search:
         return cls(registry, make_backend(config))
 
     def search(self, query: SearchQuery) -> SearchResult:
-        return self.backend.search(query, plan(query))
+        return self.backend.search(query, plan(query, self.known))
 
     def drain(self) -> int:
-        return indexer.drain(self.registry, self.backend)
+        applied = indexer.drain(self.registry, self.backend)
+        if applied:
+            self.known.clear()
+        return applied
 
     def reindex(self, progress: Callable[[int], None] | None = None) -> int:
         """Rebuild the whole index from the registry and switch to it atomically."""
         uris = [w["frbr_uri"] for w in self.registry.list_works()]
         count = self.backend.rebuild(all_documents(self.registry, uris), progress)
+        self.known.clear()
         self.drain()
         return count
 

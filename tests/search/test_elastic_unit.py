@@ -28,6 +28,7 @@ from search.backend import GRAM_WEIGHT, TERM_WEIGHT, Plan
 from search.documents import IndexDoc, to_index_doc
 from search.elastic import ElasticBackend, from_config, search_body, swap_actions
 from search.errors import SearchError, SearchUnavailable
+from search.grams import word_grams
 from search.mapping import (
     MAPPING,
     bootstrap_index_name,
@@ -66,7 +67,11 @@ def sample_doc(**changes: Any) -> IndexDoc:
     return replace(doc, **changes)
 
 
-PLAN = Plan(terms=("договор", "трудов"), gram_runs=(("_до", "дог"), ("дог", "ого")))
+PLAN = Plan(
+    terms=("договор", "трудов"),
+    gram_runs=(("_до", "дог"), ("дог", "ого")),
+    fuzzy_terms=("договор", "трудов"),
+)
 
 
 # --- the mapping and the template ---
@@ -256,7 +261,7 @@ def test_filters_for_staff_status_issuer_and_years() -> None:
 
 
 def test_grams_only_no_facets_and_no_fuzzy_for_numbers_or_short_stems() -> None:
-    plan = Plan(terms=("414", "ак", "кодекс"), gram_runs=())
+    plan = Plan(terms=("414", "ак", "кодекс"), gram_runs=(), fuzzy_terms=("414", "ак", "кодекс"))
     body = search_body(SearchQuery(text="x", lang="ru", facets=False), plan)
     assert "aggs" not in body
     assert body["query"]["bool"]["should"] == [_fuzzy("кодекс")]
@@ -266,8 +271,26 @@ def test_grams_only_no_facets_and_no_fuzzy_for_numbers_or_short_stems() -> None:
     assert len(body["query"]["bool"]["must"][0]["bool"]["should"]) == 1
 
 
+def test_known_stems_get_neither_trigrams_nor_fuzzy() -> None:
+    from search.backend import plan as make_plan
+
+    query = SearchQuery(text="гендерлік gendrlik", lang="kk")
+    every = make_plan(query)
+    assert every.gram_runs and every.fuzzy_terms == every.terms
+    known = make_plan(query, lambda terms: {terms[0]})
+    assert known.terms == every.terms
+    assert known.fuzzy_terms == every.terms[1:]
+    assert known.gram_runs and all(
+        not set(run) <= set(word_grams("гендерлик")) or set(run) <= set(word_grams("гендрлик"))
+        for run in known.gram_runs
+    )
+    nothing_new = make_plan(query, lambda terms: set(terms))
+    assert nothing_new.gram_runs == () and nothing_new.fuzzy_terms == ()
+
+
 def test_fuzzy_is_capped_for_long_queries() -> None:
-    plan = Plan(terms=tuple(f"слово{chr(0x430 + i)}" for i in range(30)), gram_runs=())
+    words = tuple(f"слово{chr(0x430 + i)}" for i in range(30))
+    plan = Plan(terms=words, gram_runs=(), fuzzy_terms=words)
     assert len(search_body(SearchQuery(text="x"), plan)["query"]["bool"]["should"]) == 8
 
 
