@@ -207,36 +207,20 @@ def _doc(
 
 
 def _act_doc(meta: _Meta, lang: str, first: ActView, last: ActView) -> IndexDoc:
-    title = last.title
+    """The whole act: its title weighs double beside the words of its current text."""
     body = " ".join(n.text or "" for n in last.root.walk() if n.text)
-    return IndexDoc(
-        id=_doc_id(meta.frbr_uri, lang, "act", first.valid_from),
-        type="act",
-        frbr_uri=meta.frbr_uri,
-        lang=lang,
-        eid=None,
-        num=meta.act_number,
-        node_type="act",
-        heading=None,
-        text=title,
-        title=title,
-        act_type=meta.act_type,
-        act_number=meta.act_number,
-        act_date=meta.act_date,
-        issuer=meta.issuer,
-        status=meta.status,
-        public=meta.public,
-        valid_from=first.valid_from,
-        valid_to=None,
-        terms=normalised_text(f"{title} {title} {mask_personal_data(body)}", lang),
-        grams=grams_text(title, lang),
-    )
+    matched = f"{last.title} {last.title} {mask_personal_data(body)}"
+    return _whole_act(meta, lang, last.title, first.valid_from, matched)
 
 
 def _citation_doc(meta: _Meta, lang: str, title: str) -> IndexDoc:
     """An act known only from citations (its text is not held): findable by title and number."""
+    return _whole_act(meta, lang, title, meta.act_date, f"{title} {meta.act_number}")
+
+
+def _whole_act(meta: _Meta, lang: str, title: str, valid_from: date, matched: str) -> IndexDoc:
     return IndexDoc(
-        id=_doc_id(meta.frbr_uri, lang, "act", meta.act_date),
+        id=_doc_id(meta.frbr_uri, lang, "act", valid_from),
         type="act",
         frbr_uri=meta.frbr_uri,
         lang=lang,
@@ -252,9 +236,9 @@ def _citation_doc(meta: _Meta, lang: str, title: str) -> IndexDoc:
         issuer=meta.issuer,
         status=meta.status,
         public=meta.public,
-        valid_from=meta.act_date,
+        valid_from=valid_from,
         valid_to=None,
-        terms=normalised_text(f"{title} {meta.act_number}", lang),
+        terms=normalised_text(matched, lang),
         grams=grams_text(title, lang),
     )
 

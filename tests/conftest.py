@@ -24,7 +24,7 @@ def service_missing(reason: str) -> None:
     """Fail under `make test`/CI, skip in a bare local run."""
     if REQUIRE_SERVICES:
         pytest.fail(f"required service missing: {reason}")
-    pytest.skip(reason)
+    pytest.skip(reason)  # a bare local run only: KENSE_REQUIRE_SERVICES fails instead
 
 
 def postgres_url() -> str:

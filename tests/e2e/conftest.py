@@ -18,6 +18,7 @@ from werkzeug.serving import make_server
 
 import app as kense_app
 from registry.routes import registry_of
+from tests.conftest import service_missing
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -32,14 +33,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def service_missing(reason: str) -> None:
-    """Fail when the services are required (make test, CI); skip in a bare local run."""
-    if os.environ.get("KENSE_REQUIRE_SERVICES") == "1":
-        pytest.fail(f"required service missing: {reason}", pytrace=False)
-    else:
-        pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
