@@ -117,6 +117,8 @@ def work_documents(source: WorkSource, uri: str) -> list[IndexDoc]:
 
 @dataclass(frozen=True)
 class _Meta:
+    """What every document of one work carries (its fields are IndexDoc's own)."""
+
     frbr_uri: str
     act_type: str
     act_number: str
@@ -183,9 +185,9 @@ def _doc(
     is_note = node is None
     own = mask_personal_data(own)
     return IndexDoc(
+        **asdict(meta),
         id=_doc_id(meta.frbr_uri, lang, key, valid_from),
         type="note" if is_note else "provision",
-        frbr_uri=meta.frbr_uri,
         lang=lang,
         eid=key.split(":")[1] if is_note else node.eid if node else None,
         num=None if node is None else node.num,
@@ -193,12 +195,6 @@ def _doc(
         heading=None if node is None else node.heading,
         text=mask_personal_data(full),
         title="",
-        act_type=meta.act_type,
-        act_number=meta.act_number,
-        act_date=meta.act_date,
-        issuer=meta.issuer,
-        status=meta.status,
-        public=meta.public,
         valid_from=valid_from,
         valid_to=valid_to,
         terms=normalised_text(own, lang),
@@ -220,9 +216,9 @@ def _citation_doc(meta: _Meta, lang: str, title: str) -> IndexDoc:
 
 def _whole_act(meta: _Meta, lang: str, title: str, valid_from: date, matched: str) -> IndexDoc:
     return IndexDoc(
+        **asdict(meta),
         id=_doc_id(meta.frbr_uri, lang, "act", valid_from),
         type="act",
-        frbr_uri=meta.frbr_uri,
         lang=lang,
         eid=None,
         num=meta.act_number,
@@ -230,12 +226,6 @@ def _whole_act(meta: _Meta, lang: str, title: str, valid_from: date, matched: st
         heading=None,
         text=title,
         title=title,
-        act_type=meta.act_type,
-        act_number=meta.act_number,
-        act_date=meta.act_date,
-        issuer=meta.issuer,
-        status=meta.status,
-        public=meta.public,
         valid_from=valid_from,
         valid_to=None,
         terms=normalised_text(matched, lang),
@@ -256,9 +246,9 @@ def _decision_docs(
         words = f"{title}\n{text}"
         docs.append(
             IndexDoc(
+                **asdict(meta),
                 id=_doc_id(meta.frbr_uri, lang, f"file:{file['sha256']}", meta.act_date),
                 type="decision",
-                frbr_uri=meta.frbr_uri,
                 lang=lang,
                 eid=None,
                 num=meta.act_number,
@@ -266,12 +256,6 @@ def _decision_docs(
                 heading=None,
                 text=text,
                 title=title,
-                act_type=meta.act_type,
-                act_number=meta.act_number,
-                act_date=meta.act_date,
-                issuer=meta.issuer,
-                status=meta.status,
-                public=meta.public,
                 valid_from=meta.act_date,
                 valid_to=None,
                 terms=normalised_text(words, lang),
