@@ -122,7 +122,9 @@ def plan(query: SearchQuery, known: Callable[[tuple[str, ...]], set[str]] | None
     words = _words(query)
     terms = tuple(dict.fromkeys(t for w in words for t in w.terms))
     held = known(terms) if known is not None and terms else set()
-    unknown = [w for w in words if known is None or not set(w.terms) & held]
+    # A word without terms is a stop word ("және", "и") or a single letter: its trigrams would
+    # match nearly every document, so it is not matched at all.
+    unknown = [w for w in words if w.terms and (known is None or not set(w.terms) & held)]
     runs = tuple(dict.fromkeys(r for w in unknown for r in w.runs))
     fuzzy = tuple(dict.fromkeys(t for w in unknown for t in w.terms))
     return Plan(terms, runs, fuzzy)

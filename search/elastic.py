@@ -26,7 +26,7 @@ from elasticsearch import ApiError, Elasticsearch, helpers
 from search.backend import FACETS, GRAM_WEIGHT, TERM_WEIGHT, Hit, Plan, SearchResult
 from search.documents import IndexDoc, to_index_doc
 from search.errors import SearchError, SearchUnavailable
-from search.highlight import highlight
+from search.highlight import Highlighter
 from search.mapping import (
     alias_name,
     bootstrap_index_name,
@@ -375,7 +375,8 @@ class ElasticBackend:
         with self._guard("searching"):
             response = self.client.search(index=self.alias, body=search_body(query, plan))
         found = response.body["hits"]
-        hits = [_hit(h["_source"], h.get("_score"), query, plan) for h in found["hits"]]
+        mark = Highlighter(query, plan)
+        hits = [_hit(h["_source"], h.get("_score"), mark) for h in found["hits"]]
         facets: dict[str, list[dict[str, Any]]] = {}
         if query.facets:
             aggs = response.body["aggregations"]
@@ -460,7 +461,7 @@ class ElasticBackend:
         self.client.close()
 
 
-def _hit(source: dict[str, Any], score: Any, query: SearchQuery, plan: Plan) -> Hit:
+def _hit(source: dict[str, Any], score: Any, mark: Highlighter) -> Hit:
     return Hit(
         id=source["id"],
         type=source["type"],
@@ -476,7 +477,7 @@ def _hit(source: dict[str, Any], score: Any, query: SearchQuery, plan: Plan) -> 
         act_date=source["act_date"],
         issuer=source.get("issuer"),
         status=source["status"],
-        highlight=highlight(source["text"], query, plan),
+        highlight=mark(source["text"]),
     )
 
 

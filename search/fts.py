@@ -17,7 +17,7 @@ from typing import Any
 
 from search.backend import FACETS, GRAM_WEIGHT, TERM_WEIGHT, Hit, Plan, SearchResult
 from search.documents import IndexDoc, to_index_doc
-from search.highlight import highlight
+from search.highlight import Highlighter
 from search.query import SearchQuery
 
 COLUMNS = (
@@ -143,7 +143,8 @@ class FtsBackend:
             [*args, query.size, query.offset],
         )
         names = [d[0] for d in rows.description]
-        hits = [_hit(dict(zip(names, row, strict=True)), query, plan) for row in rows]
+        mark = Highlighter(query, plan)
+        hits = [_hit(dict(zip(names, row, strict=True)), mark) for row in rows]
         facets = _facets(conn, base, args) if query.facets else {}
         return SearchResult(hits, total, facets)
 
@@ -235,7 +236,7 @@ def _facets(
     return result
 
 
-def _hit(row: dict[str, Any], query: SearchQuery, plan: Plan) -> Hit:
+def _hit(row: dict[str, Any], mark: Highlighter) -> Hit:
     return Hit(
         id=row["id"],
         type=row["type"],
@@ -251,5 +252,5 @@ def _hit(row: dict[str, Any], query: SearchQuery, plan: Plan) -> Hit:
         act_date=row["act_date"],
         issuer=row["issuer"],
         status=row["status"],
-        highlight=highlight(row["text"], query, plan),
+        highlight=mark(row["text"]),
     )

@@ -11,58 +11,80 @@ from search.backend import Plan
 from search.grams import folded_words, word_grams
 from search.query import SearchQuery
 
-_TOKEN = re.compile(r"\w+|\W+")
+_WORD = re.compile(r"\w+")
+_BOUNDARY = re.compile(r"\b")
 #: Characters of context shown before the first match, and at most in a snippet.
 BEFORE = 80
 SNIPPET = 320
 
 
-def highlight(text: str, query: SearchQuery, plan: Plan) -> str:
-    """Escaped HTML of the text around its first match, with <mark> on the matching words."""
-    terms = frozenset(plan.terms)
-    query_grams = _query_grams(query.text, query.lang)
-    tokens = _TOKEN.findall(text)
-    decided: dict[str, bool] = {}
-    marked = []
-    for token in tokens:
-        if not token[0].isalnum():
-            marked.append(False)
-            continue
-        if token not in decided:
-            decided[token] = _matches(token, query.lang, terms, query_grams)
-        marked.append(decided[token])
-    first = marked.index(True) if True in marked else 0
-    start, before = first, 0
-    while start > 0 and before + len(tokens[start - 1]) <= BEFORE:
-        start -= 1
-        before += len(tokens[start])
-    pieces, length, end = [], 0, start
-    while end < len(tokens) and length < SNIPPET:
-        token = escape(tokens[end])
-        pieces.append(f"<mark>{token}</mark>" if marked[end] else token)
-        length += len(tokens[end])
-        end += 1
-    return ("…" if start else "") + "".join(pieces) + ("…" if end < len(tokens) else "")
+class Highlighter:
+    """Marks the words of hit texts that match one search.
+
+    Made once per search: the hits of a page repeat most of their words, so each distinct word
+    is decided once for all of them.
+    """
+
+    def __init__(self, query: SearchQuery, plan: Plan) -> None:
+        self._lang = query.lang
+        self._terms = frozenset(plan.terms)
+        self._runs = [frozenset(run) for run in plan.gram_runs]
+        self._decided: dict[str, bool] = {}
+
+    def __call__(self, text: str) -> str:
+        """Escaped HTML of the text around its first match, with <mark> on the matching words.
+
+        The snippet starts at the word boundary at most ``BEFORE`` characters before the first
+        match and ends at the first boundary ``SNIPPET`` characters later. The text is read only
+        up to its first match: a whole act is tens of kilobytes.
+        """
+        first = 0
+        decided = self._decided
+        for match in _WORD.finditer(text):
+            word = match.group()
+            if decided[word] if word in decided else self._decide(word):
+                first = match.start()
+                break
+        start = _boundary(text, first - BEFORE) if first > BEFORE else 0
+        end = _boundary(text, start + SNIPPET)
+        pieces: list[str] = []
+        done = start
+        for match in _WORD.finditer(text, start, end):
+            word = match.group()
+            if decided[word] if word in decided else self._decide(word):
+                pieces.append(escape(text[done : match.start()]))
+                pieces.append(f"<mark>{escape(word)}</mark>")
+                done = match.end()
+        pieces.append(escape(text[done:end]))
+        return ("…" if start else "") + "".join(pieces) + ("…" if end < len(text) else "")
+
+    def _decide(self, word: str) -> bool:
+        decided = self._matches(word)
+        self._decided[word] = decided
+        return decided
+
+    def _matches(self, word: str) -> bool:
+        """A stem of the query, or (as the index matches typos) a whole run of its trigrams."""
+        if not self._terms.isdisjoint(_word_terms(word, self._lang)):
+            return True
+        if not self._runs:
+            return False
+        grams = _word_trigrams(word, self._lang)
+        return any(run <= grams for run in self._runs)
 
 
-@lru_cache(maxsize=4096)
-def _query_grams(text: str, lang: str) -> tuple[frozenset[str], ...]:
-    return tuple(frozenset(word_grams(w)) for w in folded_words(text, lang))
-
-
-def _matches(
-    word: str, lang: str, terms: frozenset[str], query_grams: tuple[frozenset[str], ...]
-) -> bool:
-    if any(t in terms for t in _word_terms(word, lang)):
-        return True
-    grams = _word_trigrams(word, lang)
-    return any(q and len(grams & q) / len(q) >= 0.6 for q in query_grams)
+def _boundary(text: str, at: int) -> int:
+    """The first word boundary at or after ``at`` (the end of the text if none)."""
+    if at >= len(text):
+        return len(text)
+    found = _BOUNDARY.search(text, at)
+    return found.start() if found else len(text)
 
 
 @lru_cache(maxsize=65536)
-def _word_terms(word: str, lang: str) -> tuple[str, ...]:
+def _word_terms(word: str, lang: str) -> frozenset[str]:
     """A word's analysed terms; cached, since hit texts repeat the same words all the time."""
-    return tuple(analyze_query(word, lang))
+    return frozenset(analyze_query(word, lang))
 
 
 @lru_cache(maxsize=65536)

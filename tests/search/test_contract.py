@@ -52,6 +52,14 @@ def test_as_at_a_date_before_the_restatement(search: Search) -> None:
     assert kept and kept[0].valid_from == "2021-11-12"
 
 
+def test_stop_words_do_not_widen_the_match(search: Search) -> None:
+    alone = search.search(parse_query({"q": "Пешков"}))
+    with_and = search.search(parse_query({"q": "Пешков және"}))
+    assert alone.total >= 1
+    assert [h.id for h in with_and.hits] == [h.id for h in alone.hits]
+    assert with_and.total == alone.total
+
+
 def test_whole_acts_only_when_asked(search: Search) -> None:
     assert all(h.type != "act" for h in search.search(parse_query({"q": "ереже"})).hits)
     acts = search.search(parse_query({"q": "ережені бекіту", "type": "act"})).hits

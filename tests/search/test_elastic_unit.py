@@ -288,6 +288,15 @@ def test_known_stems_get_neither_trigrams_nor_fuzzy() -> None:
     assert nothing_new.gram_runs == () and nothing_new.fuzzy_terms == ()
 
 
+def test_stop_words_and_single_letters_get_no_trigrams() -> None:
+    from search.backend import plan as make_plan
+
+    with_stop = make_plan(SearchQuery(text="бағдарламалар және", lang="kk"), lambda terms: set())
+    alone = make_plan(SearchQuery(text="бағдарламалар", lang="kk"), lambda terms: set())
+    assert with_stop == alone and alone.gram_runs
+    assert make_plan(SearchQuery(text="и в о", lang="ru")).empty
+
+
 def test_fuzzy_is_capped_for_long_queries() -> None:
     words = tuple(f"слово{chr(0x430 + i)}" for i in range(30))
     plan = Plan(terms=words, gram_runs=(), fuzzy_terms=words)
