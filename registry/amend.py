@@ -754,3 +754,35 @@ def _subtree(base: _Row, text: str | None) -> list[_Row]:
         "\n".join(lead) or None,
     )
     return [own, *children]
+
+
+def amendment_of(conn: Connection, amending_uri: str, today: date) -> dict[str, Any]:
+    """The amendment an amending act (entered here) makes: its target, operations, and the day
+    before it takes effect (``today`` while that is not known), when its targets are read."""
+    amending = works.get(conn, amending_uri)
+    rows = conn.execute(
+        select(amendments.c.id, amendments.c.work_id, amendments.c.operations)
+        .where(amendments.c.amending_work_id == amending.id, amendments.c.source == "registry")
+        .order_by(amendments.c.id)
+    ).all()
+    if not rows:
+        raise NotFound(
+            f"no amendment entered in the registry is made by {amending.uri.work}",
+            fields={"amendment_uri": "no amendment by this act"},
+        )
+    if len({r.work_id for r in rows}) > 1:
+        raise Invalid(
+            f"{amending.uri.work} amends several acts; one amending resolution per amended act "
+            "can be generated",
+            fields={"amendment_uri": "amends several acts"},
+        )
+    effect = conn.execute(
+        select(effects.c.date).where(effects.c.amendment_id == rows[0].id)
+    ).first()
+    before = effect.date - timedelta(days=1) if effect is not None else today
+    return {
+        "amending_act": amending.uri.work,
+        "target": works.by_id(conn, rows[0].work_id).uri.work,
+        "operations": [op for r in rows for op in r.operations["operations"]],
+        "effective_before": before.isoformat(),
+    }

@@ -10,11 +10,8 @@ transaction that then fails is harmless: it is only ever reached through a commi
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import uuid
 from collections.abc import Mapping
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from registry import changes, extract, works
+from registry import blobs, changes, extract, works
 from registry.errors import Conflict, Invalid, NotFound
 from registry.model import ActRef, Lang, is_lang
 from registry.notes import TYPE_WORDS, issuer_in
@@ -182,7 +179,7 @@ def store(conn: Connection, data_dir: Path, default_place: str, upload: Upload) 
             )
     if upload.lang not in works.languages(conn, work.id):
         works.add_expression(conn, work.id, upload.lang, upload.title, {"text_held": False})
-    path = write_content(data_dir, upload.sha256, upload.data)
+    path = blobs.write_content(data_dir, upload.sha256, upload.data)
     conn.execute(
         files.insert().values(
             work_id=work.id,
@@ -221,55 +218,6 @@ def add_decision(
     """Check, extract and record an uploaded decision in the caller's transaction."""
     upload = prepare(data, filename, lang=lang, act=act, title=title)
     return store(conn, data_dir, default_place, upload)
-
-
-# --- content-addressed storage -----------------------------------------------------------------
-
-
-def content_path(sha256: str) -> str:
-    """Where a file lives, relative to the data directory."""
-    return f"files/{sha256[:2]}/{sha256}"
-
-
-def write_content(data_dir: Path, sha256: str, data: bytes) -> str:
-    """Store ``data`` under its hash (atomically: temp file, fsync, rename); returns the path."""
-    relative = content_path(sha256)
-    target = data_dir / relative
-    if target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == sha256:
-        return relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.parent / f".{sha256}.{uuid.uuid4().hex}.tmp"
-    try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-    finally:
-        with suppress(FileNotFoundError):
-            temp.unlink()
-    _fsync_dir(target.parent)
-    return relative
-
-
-def _fsync_dir(path: Path) -> None:
-    with suppress(OSError):  # not every platform lets a directory be opened
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def read_content(data_dir: Path, row: Mapping[str, Any]) -> bytes:
-    """The stored bytes of a file row, checked against its hash."""
-    data = (data_dir / str(row["path"])).read_bytes()
-    if hashlib.sha256(data).hexdigest() != row["sha256"]:
-        raise RuntimeError(
-            f"the stored file {row['path']} does not match its sha256; restore it from a backup"
-        )
-    return data
 
 
 # --- reading -----------------------------------------------------------------------------------

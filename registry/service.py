@@ -6,7 +6,7 @@ Plain data in, plain data out; every write is one transaction, so a failure writ
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from registry import acts, amend, decisions, migrate, works
+from registry import acts, amend, blobs, decisions, documents, migrate, works
 from registry.acts import ActView
 from registry.akn import from_akn
 from registry.config import RegistryConfig
@@ -23,6 +23,7 @@ from registry.diff import diff_trees
 from registry.diff import to_dict as diff_dict
 from registry.errors import Conflict, Invalid
 from registry.importing import ImportResult, import_act
+from registry.locks import named_lock
 from registry.model import ActRef, Lang, Node, ParsedAct, is_lang
 from registry.parse import parse_official_text
 from registry.store import make_engine, reading, writing
@@ -142,6 +143,70 @@ class Registry:
         self._committed()
         return result
 
+    # --- documents ---
+
+    def create_document(self, new: documents.NewDocument, actor: str) -> dict[str, Any]:
+        with writing(self.engine) as conn:
+            return documents.create(conn, self.config.data_dir, new, actor)
+
+    def finalise_document(
+        self,
+        public_id: str,
+        produce: Callable[[str | None, date], Sequence[documents.GeneratedFile]],
+        actor: str,
+        day: date,
+    ) -> dict[str, Any]:
+        """Number a drafted document and record the files ``produce(number, day)`` makes.
+
+        The series lock is held while the files are produced, so numbers are consecutive and
+        unique across processes; if ``produce`` fails, nothing is written and no number is used.
+        """
+        with reading(self.engine) as conn:
+            draft = documents.get(conn, public_id)
+        lock = documents.series_lock(draft["series"], day.year)
+        with named_lock(self.engine, lock):
+            with reading(self.engine) as conn:
+                documents.require(conn, public_id, "finalised")
+                seq = documents.next_seq(conn, draft["series"], day.year)
+            numbered = documents.numbered(draft)
+            number = documents.format_number(seq) if numbered else None
+            files = produce(number, day)
+            with writing(self.engine) as conn:
+                return documents.finalise(
+                    conn,
+                    self.config.data_dir,
+                    public_id,
+                    seq=seq if numbered else None,
+                    number=number,
+                    day=day,
+                    files=files,
+                    actor=actor,
+                )
+
+    def void_document(self, public_id: str, reason: str, actor: str, day: date) -> dict[str, Any]:
+        with writing(self.engine) as conn:
+            return documents.void(conn, public_id, reason, actor, day)
+
+    def adopt_document(self, public_id: str, number: str, day: date, actor: str) -> dict[str, Any]:
+        with writing(self.engine) as conn:
+            return documents.adopt(conn, public_id, number, day, actor)
+
+    def amendment_of(self, amending_uri: str, today: date) -> dict[str, Any]:
+        with reading(self.engine) as conn:
+            return amend.amendment_of(conn, amending_uri, today)
+
+    def document(self, public_id: str) -> dict[str, Any]:
+        with reading(self.engine) as conn:
+            return documents.get(conn, public_id)
+
+    def list_documents(self, **filters: Any) -> list[dict[str, Any]]:
+        with reading(self.engine) as conn:
+            return documents.listing(conn, **filters)
+
+    def document_file(self, public_id: str, stage: str, lang: str, fmt: str) -> tuple[bytes, str]:
+        with reading(self.engine) as conn:
+            return documents.file_content(conn, self.config.data_dir, public_id, stage, lang, fmt)
+
     # --- reads ---
 
     def list_works(self, **filters: Any) -> list[dict[str, Any]]:
@@ -200,7 +265,7 @@ class Registry:
         """The bytes of one attached file, its media type and file name."""
         with reading(self.engine) as conn:
             row = decisions.file_of(conn, works.get(conn, uri).id, sha256)
-        return decisions.read_content(self.config.data_dir, row), row["media_type"], row["filename"]
+        return blobs.read_content(self.config.data_dir, row), row["media_type"], row["filename"]
 
     def diff(self, uri: str, lang: str, old: date, new: date) -> dict[str, Any]:
         before = self.act_at(uri, lang, old)

@@ -267,3 +267,71 @@ files = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     UniqueConstraint("work_id", "sha256", name="uq_files_work_sha256"),
 )
+
+
+#: Documents issued from templates. A row is the document as generated: template and version,
+#: the data per language (JSON), the acts it cites and the document it corrects. It never
+#: changes; what happens to it later (finalised with a number, voided, adopted, signed) is
+#: recorded in ``document_events``.
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("public_id", String(32), nullable=False, unique=True),
+    Column("template_id", String(60), nullable=False),
+    Column("template_version", String(64), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("series", String(60), nullable=False),
+    Column("numbered", Boolean, nullable=False),
+    Column("issuer", String(60), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("cites", JSON, nullable=False),
+    Column("corrects_id", ForeignKey("documents.id"), nullable=True),
+    Column("actor", String(100), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+#: The generated files of a document: ``stage`` "draft" (unnumbered) or "final" (as numbered).
+document_files = Table(
+    "document_files",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", ForeignKey("documents.id"), nullable=False),
+    Column("stage", String(10), nullable=False),
+    Column("lang", String(2), nullable=False),
+    Column("format", String(10), nullable=False),
+    Column("media_type", String(100), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("path", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("document_id", "stage", "lang", "format", name="uq_document_files_kind"),
+)
+
+#: What happened to a document: drafted, finalised (with its number and date), voided, adopted
+#: (the number and date another body assigned), signed. The latest event gives the status.
+document_events = Table(
+    "document_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", ForeignKey("documents.id"), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("number", String(60), nullable=True),
+    Column("day", Date, nullable=True),
+    Column("detail", JSON, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+#: Registration numbers taken, one row each: the primary key makes a duplicate impossible and
+#: the next number is the series' largest plus one, taken under a named lock (``locks``).
+document_numbers = Table(
+    "document_numbers",
+    metadata,
+    Column("series", String(60), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("document_id", ForeignKey("documents.id"), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)

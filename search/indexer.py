@@ -3,22 +3,18 @@
 Registry writes record changed works in the same transaction; ``drain`` rebuilds the documents
 of those works and acknowledges the changes only after the backend accepted them. If the backend
 is down nothing is acknowledged, so nothing is lost: the next drain catches up. Drains are
-serialised across processes (an advisory lock on PostgreSQL, a file lock beside SQLite).
+serialised across processes and machines (``registry.locks.named_lock``).
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
-
-from sqlalchemy import text
+from collections.abc import Callable
 
 from registry import changes
+from registry.locks import named_lock
 from registry.service import Registry
 from registry.store import reading, writing
 from search.backend import SearchBackend
@@ -32,10 +28,10 @@ def drain(registry: Registry, backend: SearchBackend, *, batch: int = 500) -> in
     """Index the works changed since the last drain; returns how many changes were applied.
 
     No database transaction stays open while documents are built and sent: drains are
-    serialised by a lock of their own (see ``_drain_lock``), not by holding table locks.
+    serialised by a named lock of their own (``registry.locks``), not by table locks.
     """
     applied = 0
-    with _drain_lock(registry):
+    with named_lock(registry.engine, "kense-search-drain"):
         while True:
             with reading(registry.engine) as conn:
                 feed = changes.pending(conn, CONSUMER, limit=batch)
@@ -48,30 +44,6 @@ def drain(registry: Registry, backend: SearchBackend, *, batch: int = 500) -> in
                 changes.acknowledge(conn, CONSUMER, [c.id for c in feed])
             applied += len(feed)
             log.info("indexed", extra={"changes": len(feed), "works": len(uris)})
-
-
-@contextmanager
-def _drain_lock(registry: Registry) -> Iterator[None]:
-    """One drain at a time: a PostgreSQL advisory lock (across machines), else a file lock."""
-    engine = registry.engine
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as conn:
-            conn.execute(text("SELECT pg_advisory_lock(hashtext('kense-search-drain'))"))
-            conn.commit()
-            try:
-                yield
-            finally:
-                conn.execute(text("SELECT pg_advisory_unlock(hashtext('kense-search-drain'))"))
-                conn.commit()
-        return
-    path = Path(engine.url.database or ":memory:")
-    lock_path = path.with_name(path.name + ".search-drain.lock")
-    with open(lock_path, "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def drainer(registry: Registry, backend: SearchBackend) -> Callable[[], None]:
