@@ -21,19 +21,22 @@ PYTEST_ARGS ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv system-deps run test lint bench pg pg-stop es es-stop clean lock
+.PHONY: help venv uno system-deps run test lint bench pg pg-stop es es-stop clean lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 18
 
 venv: $(STAMP) ## create .venv and install Kense with its dev tools, pinned by constraints.txt
 
+uno: system-deps ## the venv of Debian's python3 (with python3-uno) that runs unoserver
+	bash scripts/unoserver-venv.sh
+
 $(STAMP): pyproject.toml constraints.txt
 	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
 	touch $@
 
-run: venv ## initialise var/kense.db (SQLite, embedded search) and serve on $(HOST):$(PORT)
+run: venv uno ## initialise var/kense.db (SQLite, embedded search) and serve on $(HOST):$(PORT)
 	mkdir -p var
 	$(BIN)/kense init
 	exec $(BIN)/kense serve --host $(HOST) --port $(PORT)
@@ -42,7 +45,7 @@ system-deps: ## install the missing Debian packages (PostgreSQL, Chromium, fonts
 	bash scripts/system-deps.sh
 
 # Prerequisites run in this order (and stop at the first failure) unless make runs with -j.
-test: venv system-deps lint ## system packages, lint, then pytest against throw-away PostgreSQL, Elasticsearch and Chromium
+test: venv system-deps uno lint ## system packages, lint, then pytest against throw-away PostgreSQL, Elasticsearch and Chromium
 	# Both servers are stopped whatever happens from here on (a failing Elasticsearch stop does
 	# not skip PostgreSQL's); the exit status stays pytest's.
 	trap 'bash scripts/elasticsearch.sh stop || true; bash scripts/postgres.sh stop' EXIT
@@ -52,6 +55,7 @@ test: venv system-deps lint ## system packages, lint, then pytest against throw-
 	KENSE_TEST_SEARCH_URL=http://127.0.0.1:$${KENSE_ES_PORT:-9200} \
 	KENSE_REQUIRE_SERVICES=1 \
 	KENSE_CHROMIUM=$(KENSE_CHROMIUM) \
+	KENSE_UNO_PYTHON=$(CURDIR)/.uno-venv/bin/python \
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: venv ## ruff check, ruff format --check, mypy, import-linter (all run; fails if any fails)

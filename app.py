@@ -25,6 +25,18 @@ from search import cli as search_cli
 from search import routes as search_routes
 from search.errors import InvalidQuery, SearchError, SearchUnavailable
 from search.openapi import openapi_paths as search_openapi_paths
+from templates import cli as templates_cli
+from templates import routes as templates_routes
+from templates.errors import (
+    ConversionError,
+    ConverterUnavailable,
+    InvalidData,
+    RejectedTemplate,
+    TemplateError,
+    TemplateNotFound,
+    UnsupportedLanguage,
+)
+from templates.openapi import openapi_paths as templates_openapi_paths
 
 #: Embedded defaults; each can be overridden by an environment variable KENSE_<NAME>.
 DEFAULTS: dict[str, Any] = {
@@ -55,6 +67,13 @@ SEARCH_KEYS = {
     "SEARCH_REPLICAS": "replicas",
     "SEARCH_TIMEOUT": "timeout",
 }
+DOCUMENTS_KEYS = {
+    "CONVERTER_POOL": "converter_pool",
+    "CONVERTER_TIMEOUT": "converter_timeout",
+    "UNO_PYTHON": "uno_python",
+    "SOFFICE": "soffice",
+    "TIMEZONE": "timezone",
+}
 #: Variables read by the Makefile and the tests, not by the service.
 TOOLING_KEYS = {
     "TEST_DATABASE_URL",
@@ -67,6 +86,8 @@ TOOLING_KEYS = {
     "ES_VERSION",
     "ES_TIMEOUT",
     "CACHE",
+    "UNO_VENV",
+    "VERAPDF_VERSION",
 }
 
 
@@ -87,6 +108,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         registry_routes.registry_of(app),
         sync=app.config["SEARCH_DRAIN"] == "sync",
     )
+    documents_settings = {v: app.config.get(k) for k, v in DOCUMENTS_KEYS.items()}
+    templates_routes.init_app(
+        app,
+        documents_settings | {"data_dir": app.config["DATA_DIR"]},
+        registry_routes.registry_of(app),
+    )
     _register_errors(app)
     app.before_request(_refuse_control_characters)
     app.add_url_rule("/api/v1/openapi.json", "openapi", openapi)
@@ -94,9 +121,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
 
 def openapi() -> BaseResponse:
-    """The OpenAPI document: the registry's paths and those of search."""
+    """The OpenAPI document: the paths of the registry, search and documents."""
     document = openapi_document()
     document["paths"].update(search_openapi_paths())
+    document["paths"].update(templates_openapi_paths())
     return Response(json.dumps(document, ensure_ascii=False), mimetype="application/json")
 
 
@@ -116,7 +144,14 @@ def _refuse_control_characters() -> BaseResponse | None:
 
 def _reject_unknown_settings(app: Flask) -> None:
     """A mistyped KENSE_ variable fails at start-up instead of being silently ignored."""
-    known = set(DEFAULTS) | set(REGISTRY_KEYS) | set(SEARCH_KEYS) | OWN_KEYS | TOOLING_KEYS
+    known = (
+        set(DEFAULTS)
+        | set(REGISTRY_KEYS)
+        | set(SEARCH_KEYS)
+        | set(DOCUMENTS_KEYS)
+        | OWN_KEYS
+        | TOOLING_KEYS
+    )
     unknown = sorted(k for k in app.config if k not in known and not _is_flask_key(k))
     if unknown:
         raise RuntimeError(
@@ -163,6 +198,12 @@ STATUS: dict[type[Exception], int] = {
     Conflict: 409,
     InvalidQuery: 422,
     SearchUnavailable: 503,
+    InvalidData: 422,
+    UnsupportedLanguage: 422,
+    RejectedTemplate: 422,
+    TemplateNotFound: 404,
+    ConverterUnavailable: 503,
+    ConversionError: 502,
 }
 
 
@@ -182,6 +223,14 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(SearchError)
     def _search_error(exc: SearchError) -> BaseResponse | tuple[dict[str, Any], int]:
         status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
+        page = registry_routes.html_error(status, exc.message)
+        return page or (error_body(exc.code, exc.message, exc.fields), status)
+
+    @app.errorhandler(TemplateError)
+    def _template_error(exc: TemplateError) -> BaseResponse | tuple[dict[str, Any], int]:
+        status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
+        if status >= 500:
+            logging.getLogger("kense").error("document conversion failed: %s", exc.message)
         page = registry_routes.html_error(status, exc.message)
         return page or (error_body(exc.code, exc.message, exc.fields), status)
 
@@ -233,6 +282,9 @@ class _AppState:
     def search(self) -> Any:
         return search_routes.search_of(self.app)
 
+    def documents(self) -> Any:
+        return templates_routes.documents_of(self.app)
+
 
 @click.group(help="Kense: the registry of legal acts of the department, its documents and search.")
 @click.pass_context
@@ -255,6 +307,7 @@ def serve(state: _AppState, host: str, port: int) -> None:
 
 registry_cli.register(cli)
 search_cli.register(cli)
+templates_cli.register(cli)
 
 
 def main() -> None:

@@ -5,6 +5,11 @@
 #   chromium                       end-to-end tests (Playwright with executable_path=/usr/bin/chromium;
 #                                  never `playwright install`); pulls libnss3 and friends
 #   fonts-dejavu-core              Cyrillic/Kazakh glyphs for Chromium pages (and documents)
+#   libreoffice-writer-nogui       DOCX -> PDF/A conversion (templates/convert.py)
+#   python3-uno                    LibreOffice's Python bridge, for unoserver on Debian's python3
+#   python3-venv                   the venv (with system site packages) unoserver runs in
+#   fonts-liberation2              Times New Roman / Arial metric-compatible faces with Kazakh letters
+#   poppler-utils                  pdftotext/pdffonts in the document tests (and pdfsig later)
 #
 # Idempotent and fast: when everything is present it only asks dpkg and exits, without
 # `apt-get update`. Otherwise it runs `apt-get update` once and installs what is missing,
@@ -18,6 +23,11 @@ REQUIRED=(
     "postgresql-client /usr/bin/psql"
     "chromium          /usr/bin/chromium"
     "fonts-dejavu-core /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    "libreoffice-writer-nogui /usr/lib/libreoffice/program/soffice"
+    "python3-uno       /usr/lib/python3/dist-packages/uno.py"
+    "python3-venv"
+    "fonts-liberation2 /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
+    "poppler-utils     /usr/bin/pdftotext"
 )
 
 log() { printf 'system-deps: %s\n' "$*" >&2; }
@@ -35,7 +45,7 @@ for entry in "${REQUIRED[@]}"; do
 done
 
 if ((${#missing[@]} == 0)); then
-    log "all present (postgresql, postgresql-client, chromium, fonts-dejavu-core)"
+    log "all present (${REQUIRED[*]%% *})"
     exit 0
 fi
 
