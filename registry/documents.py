@@ -26,11 +26,21 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from registry import blobs, works
+from registry import blobs, changes, extract, works
 from registry.errors import Conflict, Invalid, NotFound
 from registry.store import document_events, document_files, document_numbers, documents
 from registry.uri import FrbrUri
 
+#: The issuing bodies, by the code a document records: the department issues orders and
+#: certificates; the akimat adopts resolutions (drafted here, numbered by the akimat).
+ISSUING_BODIES = {
+    "department": {
+        "kk": "Қостанай облысы әкімдігінің жұмыспен қамтуды үйлестіру және әлеуметтік "
+        "бағдарламалар басқармасы",
+        "ru": "Управление координации занятости и социальных программ акимата Костанайской области",
+    },
+    "akimat": {"kk": "Қостанай облысы әкімдігі", "ru": "Акимат Костанайской области"},
+}
 STAGES = ("draft", "final")
 STATUSES = ("draft", "final", "void", "adopted", "signed")
 #: Which event may follow the current status.
@@ -113,6 +123,7 @@ def create(conn: Connection, data_dir: Path, new: NewDocument, actor: str) -> di
     ).scalar_one()
     _event(conn, document_id, "drafted", actor)
     _store_files(conn, data_dir, document_id, "draft", new.files)
+    changes.record_document(conn, document_id)
     return get(conn, public_id)
 
 
@@ -165,6 +176,7 @@ def finalise(
         )
     _event(conn, row["id"], "finalised", actor, number=number if row["numbered"] else None, day=day)
     _store_files(conn, data_dir, row["id"], "final", files)
+    changes.record_document(conn, row["id"])
     return get(conn, public_id)
 
 
@@ -178,6 +190,7 @@ def void(conn: Connection, public_id: str, reason: str, actor: str, day: date) -
     row = _row(conn, public_id)
     _require(conn, row, "voided")
     _event(conn, row["id"], "voided", actor, day=day, detail={"reason": reason})
+    changes.record_document(conn, row["id"])
     return get(conn, public_id)
 
 
@@ -196,6 +209,7 @@ def adopt(conn: Connection, public_id: str, number: str, day: date, actor: str) 
         )
     _require(conn, row, "adopted")
     _event(conn, row["id"], "adopted", actor, number=number, day=day)
+    changes.record_document(conn, row["id"])
     return get(conn, public_id)
 
 
@@ -287,6 +301,34 @@ def file_content(
             fields={"file": f"{stage}/{lang}.{fmt} not held"},
         )
     return blobs.read_content(data_dir, dict(found._mapping)), found.media_type
+
+
+#: Kinds whose text may be searched: certificates and permits name people (personal data never
+#: enters the index), and a consolidated text repeats an act the index already holds.
+SEARCHABLE_KINDS = ("order", "resolution")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def all_public_ids(conn: Connection) -> list[str]:
+    return [
+        r.public_id for r in conn.execute(select(documents.c.public_id).order_by(documents.c.id))
+    ]
+
+
+def search_view(conn: Connection, data_dir: Path, public_id: str) -> dict[str, Any] | None:
+    """What search indexes of a document: its record and the text of its newest DOCX per
+    language; None when it is not to be searched (its kind, or voided)."""
+    document = get(conn, public_id)
+    if document["kind"] not in SEARCHABLE_KINDS or document["status"] == "void":
+        return None
+    stage = "draft" if document["status"] == "draft" else "final"
+    texts = {}
+    for item in document["files"]:
+        if item["stage"] == stage and item["format"] == "docx":
+            data, _ = file_content(conn, data_dir, public_id, stage, item["lang"], "docx")
+            texts[item["lang"]] = extract.extract_text(data, DOCX)
+    row = _row(conn, public_id)
+    return document | {"texts": texts, "created": row["created_at"].date().isoformat()}
 
 
 def require(conn: Connection, public_id: str, event: str) -> None:

@@ -147,7 +147,9 @@ class Registry:
 
     def create_document(self, new: documents.NewDocument, actor: str) -> dict[str, Any]:
         with writing(self.engine) as conn:
-            return documents.create(conn, self.config.data_dir, new, actor)
+            created = documents.create(conn, self.config.data_dir, new, actor)
+        self._committed()
+        return created
 
     def finalise_document(
         self,
@@ -172,7 +174,7 @@ class Registry:
             number = documents.format_number(seq) if numbered else None
             files = produce(number, day)
             with writing(self.engine) as conn:
-                return documents.finalise(
+                done = documents.finalise(
                     conn,
                     self.config.data_dir,
                     public_id,
@@ -182,14 +184,20 @@ class Registry:
                     files=files,
                     actor=actor,
                 )
+        self._committed()
+        return done
 
     def void_document(self, public_id: str, reason: str, actor: str, day: date) -> dict[str, Any]:
         with writing(self.engine) as conn:
-            return documents.void(conn, public_id, reason, actor, day)
+            voided = documents.void(conn, public_id, reason, actor, day)
+        self._committed()
+        return voided
 
     def adopt_document(self, public_id: str, number: str, day: date, actor: str) -> dict[str, Any]:
         with writing(self.engine) as conn:
-            return documents.adopt(conn, public_id, number, day, actor)
+            adopted = documents.adopt(conn, public_id, number, day, actor)
+        self._committed()
+        return adopted
 
     def amendment_of(self, amending_uri: str, today: date) -> dict[str, Any]:
         with reading(self.engine) as conn:
@@ -202,6 +210,14 @@ class Registry:
     def list_documents(self, **filters: Any) -> list[dict[str, Any]]:
         with reading(self.engine) as conn:
             return documents.listing(conn, **filters)
+
+    def document_ids(self) -> list[str]:
+        with reading(self.engine) as conn:
+            return documents.all_public_ids(conn)
+
+    def document_search_view(self, public_id: str) -> dict[str, Any] | None:
+        with reading(self.engine) as conn:
+            return documents.search_view(conn, self.config.data_dir, public_id)
 
     def document_file(self, public_id: str, stage: str, lang: str, fmt: str) -> tuple[bytes, str]:
         with reading(self.engine) as conn:

@@ -335,3 +335,21 @@ document_numbers = Table(
     Column("document_id", ForeignKey("documents.id"), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
+
+#: The change feed of documents: like ``changes`` for works, written in the transaction that
+#: drafted, finalised or voided a document, acknowledged per consumer in ``document_deliveries``.
+document_changes = Table(
+    "document_changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", ForeignKey("documents.id"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+document_deliveries = Table(
+    "document_deliveries",
+    metadata,
+    Column("change_id", ForeignKey("document_changes.id"), primary_key=True),
+    Column("consumer", String(40), primary_key=True),
+    Column("delivered_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)

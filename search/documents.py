@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from registry.acts import ActView
+from registry.documents import ISSUING_BODIES
 from registry.model import Node
 from registry.render import provision_text
 from search.analysis import normalised_text
@@ -28,6 +29,11 @@ PROVISION_TYPES = frozenset(
     {"paragraph", "point", "indent", "wrapUp", "chapter", "preamble", "conclusions", "attachment"}
 )
 _IIN = re.compile(r"(?<!\d)\d{12}(?!\d)")
+#: ИИН/БИН written in groups ("900315 400017", "900 315 400 017"); masked only when the digits
+#: read as one (a date of birth or registration), so that sums like "100 000 000 000" stay.
+_GROUPED_IIN = re.compile(
+    r"(?<!\d)(?<!\d[ \u00a0])(?:\d{6}[ \u00a0]\d{6}|\d{3}(?:[ \u00a0]\d{3}){3})(?![ \u00a0]?\d)"
+)
 
 
 @dataclass(frozen=True)
@@ -77,8 +83,16 @@ def to_index_doc(doc: IndexDoc, *, with_digest: bool = True) -> dict[str, Any]:
 
 
 def mask_personal_data(text: str) -> str:
-    """ИИН (12 digits) never enters the index."""
-    return _IIN.sub("************", text)
+    """ИИН (12 digits, grouped or not) never enters the index."""
+    return _GROUPED_IIN.sub(_mask_grouped, _IIN.sub("************", text))
+
+
+def _mask_grouped(match: re.Match[str]) -> str:
+    digits = re.sub(r"\D", "", match.group())
+    month, day = int(digits[2:4]), int(digits[4:6])
+    iin = 1 <= month <= 12 and 1 <= day <= 31 and digits[6] in "123456"
+    bin_ = 1 <= month <= 12 and digits[4] in "456"
+    return "************" if iin or bin_ else match.group()
 
 
 class WorkSource(Protocol):
@@ -273,3 +287,64 @@ def _doc_id(uri: str, lang: str, key: str, valid_from: date | None) -> str:
 def all_documents(source: WorkSource, uris: Iterable[str]) -> Iterator[IndexDoc]:
     for uri in uris:
         yield from work_documents(source, uri)
+
+
+#: Issued documents are held in the index under this key instead of a work URI (a draft has
+#: none; an adopted resolution gets its work only when it is registered as an act).
+DOCUMENT_KEY = "/kense/documents/"
+
+
+class DocumentSource(Protocol):
+    """What indexing an issued document needs: implemented by registry.service.Registry."""
+
+    def document_ids(self) -> list[str]: ...
+    def document_search_view(self, public_id: str) -> dict[str, Any] | None: ...
+
+
+def document_key(public_id: str) -> str:
+    return DOCUMENT_KEY + public_id
+
+
+def issued_documents(source: DocumentSource, public_id: str) -> list[IndexDoc]:
+    """An issued order or resolution, one document per language: its text as generated (ИИН
+    masked). Drafts are for staff only; certificates, permits and voided documents are absent."""
+    view = source.document_search_view(public_id)
+    if view is None:
+        return []
+    key = document_key(public_id)
+    day = date.fromisoformat(view["date"] or view["created"])
+    status = view["status"]
+    docs = []
+    for lang, raw in sorted(view["texts"].items()):
+        text = mask_personal_data(raw)
+        title = mask_personal_data(text.strip().splitlines()[0] if text.strip() else "")
+        docs.append(
+            IndexDoc(
+                id=_doc_id(key, lang, "document", None),
+                type="document",
+                frbr_uri=key,
+                lang=lang,
+                eid=None,
+                num=view["number"],
+                node_type=view["template"],
+                heading=None,
+                text=text,
+                title=title,
+                act_type=view["kind"],
+                act_number=view["number"] or "",
+                act_date=day,
+                issuer=ISSUING_BODIES.get(view["issuer"], {}).get(lang, view["issuer"]),
+                status=status,
+                public=status != "draft",
+                valid_from=day,
+                valid_to=None,
+                terms=normalised_text(text, lang),
+                grams=grams_text(text, lang),
+            )
+        )
+    return docs
+
+
+def every_issued_document(source: DocumentSource) -> Iterator[IndexDoc]:
+    for public_id in source.document_ids():
+        yield from issued_documents(source, public_id)

@@ -18,14 +18,14 @@ from registry.locks import named_lock
 from registry.service import Registry
 from registry.store import reading, writing
 from search.backend import SearchBackend
-from search.documents import work_documents
+from search.documents import document_key, issued_documents, work_documents
 
 CONSUMER = "search"
 log = logging.getLogger("kense.search")
 
 
 def drain(registry: Registry, backend: SearchBackend, *, batch: int = 500) -> int:
-    """Index the works changed since the last drain; returns how many changes were applied.
+    """Index the works and documents changed since the last drain; returns the changes applied.
 
     No database transaction stays open while documents are built and sent: drains are
     serialised by a named lock of their own (``registry.locks``), not by table locks.
@@ -35,15 +35,27 @@ def drain(registry: Registry, backend: SearchBackend, *, batch: int = 500) -> in
         while True:
             with reading(registry.engine) as conn:
                 feed = changes.pending(conn, CONSUMER, limit=batch)
-            if not feed:
+                issued = changes.pending_documents(conn, CONSUMER, limit=batch)
+            if not feed and not issued:
                 return applied
             uris = list(dict.fromkeys(c.frbr_uri for c in feed))
             for uri in uris:
                 backend.replace_work(uri, work_documents(registry, uri))
+            ids = list(dict.fromkeys(c.public_id for c in issued))
+            for public_id in ids:
+                backend.replace_work(document_key(public_id), issued_documents(registry, public_id))
             with writing(registry.engine) as conn:
                 changes.acknowledge(conn, CONSUMER, [c.id for c in feed])
-            applied += len(feed)
-            log.info("indexed", extra={"changes": len(feed), "works": len(uris)})
+                changes.acknowledge_documents(conn, CONSUMER, [c.id for c in issued])
+            applied += len(feed) + len(issued)
+            log.info(
+                "indexed",
+                extra={
+                    "changes": len(feed) + len(issued),
+                    "works": len(uris),
+                    "documents": len(ids),
+                },
+            )
 
 
 def drainer(registry: Registry, backend: SearchBackend) -> Callable[[], None]:

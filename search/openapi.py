@@ -23,7 +23,9 @@ def openapi_paths() -> dict[str, Any]:
                         "as at this date (default: in force now)",
                         {"type": "string", "format": "date"},
                     ),
-                    _param("type", "provision, note, act, decision (comma-separated)", text),
+                    _param(
+                        "type", "provision, note, act, decision, document (comma-separated)", text
+                    ),
                     _param("status", "in_force, repealed, draft, pending", text),
                     _param("issuer", "exact issuer", text),
                     _param("from", "from this year", {"type": "integer"}),

@@ -8,8 +8,8 @@ from datetime import date
 
 from search.errors import InvalidQuery
 
-DOC_TYPES = ("provision", "note", "act", "decision")
-DEFAULT_TYPES = ("provision", "note", "decision")
+DOC_TYPES = ("provision", "note", "act", "decision", "document")
+DEFAULT_TYPES = ("provision", "note", "decision", "document")
 MAX_QUERY = 500
 MAX_PAGE_SIZE = 100
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from registry.service import Registry
 from search import indexer
 from search.backend import SearchBackend, SearchResult, plan
 from search.config import SearchConfig
-from search.documents import all_documents, work_documents
+from search.documents import all_documents, every_issued_document, work_documents
 from search.fts import FtsBackend
 from search.known import KnownTerms
 from search.query import SearchQuery
@@ -58,7 +59,8 @@ class Search:
     def reindex(self, progress: Callable[[int], None] | None = None) -> int:
         """Rebuild the whole index from the registry and switch to it atomically."""
         uris = [w["frbr_uri"] for w in self.registry.list_works()]
-        count = self.backend.rebuild(all_documents(self.registry, uris), progress)
+        everything = chain(all_documents(self.registry, uris), every_issued_document(self.registry))
+        count = self.backend.rebuild(everything, progress)
         self.known.clear()
         self.drain()
         return count
@@ -70,6 +72,7 @@ class Search:
             for work in self.registry.list_works()
             for doc in work_documents(self.registry, work["frbr_uri"])
         }
+        expected |= {doc.id: doc.digest for doc in every_issued_document(self.registry)}
         actual = self.backend.digests()
         missing = sorted(set(expected) - set(actual))
         extra = sorted(set(actual) - set(expected))

@@ -34,16 +34,6 @@ log = logging.getLogger("kense.documents")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
 LANGS = ("kk", "ru")
-#: The issuing bodies, by code: the department issues orders and certificates; the akimat adopts
-#: resolutions (their drafts are prepared here and numbered by the akimat).
-ISSUERS = {
-    "department": {
-        "kk": "Қостанай облысы әкімдігінің жұмыспен қамтуды үйлестіру және әлеуметтік "
-        "бағдарламалар басқармасы",
-        "ru": "Управление координации занятости и социальных программ акимата Костанайской области",
-    },
-    "akimat": {"kk": "Қостанай облысы әкімдігі", "ru": "Акимат Костанайской области"},
-}
 
 
 @dataclass
@@ -251,7 +241,7 @@ class Documents:
                 "number": number,
                 "date": day.isoformat() if day else None,
                 "draft": day is None,
-                "issuer": ISSUERS[issuer][lang],
+                "issuer": records.ISSUING_BODIES[issuer][lang],
             }
             docx = render_docx(template.docx(lang), {**context, "doc": doc}, lang)
             converted = self.converter.to_pdf(docx)

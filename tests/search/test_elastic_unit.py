@@ -131,7 +131,7 @@ def test_versioned_names_sort_in_time_and_the_bootstrap_index_first() -> None:
 
 CURRENT_PUBLIC = [
     {"term": {"lang": "ru"}},
-    {"terms": {"type": ["provision", "note", "decision"]}},
+    {"terms": {"type": ["provision", "note", "decision", "document"]}},
     {"term": {"public": True}},
     {"bool": {"must_not": [{"exists": {"field": "valid_to"}}]}},
 ]
@@ -248,7 +248,7 @@ def test_filters_for_staff_status_issuer_and_years() -> None:
     )
     assert search_body(query, PLAN)["query"]["bool"]["filter"] == [
         {"term": {"lang": "ru"}},
-        {"terms": {"type": ["provision", "note", "decision"]}},
+        {"terms": {"type": ["provision", "note", "decision", "document"]}},
         {"bool": {"must_not": [{"exists": {"field": "valid_to"}}]}},
         {"term": {"status": "draft"}},
         {"term": {"issuer": "akimat"}},

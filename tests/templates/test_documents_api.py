@@ -304,3 +304,22 @@ def test_when_no_converter_can_run_nothing_is_recorded_or_numbered(
     assert client.get(f"/api/v1/documents/{draft['id']}").get_json()["status"] == "draft"
     done = client.post(f"/api/v1/documents/{draft['id']}/finalise").get_json()
     assert done["number"] == "1"
+
+
+def test_an_issued_order_is_searchable_and_links_to_its_pdf(client: FlaskClient) -> None:
+    data = example("order")
+    order = issue(client, "order", {"kk": data}, final=True)
+    words = " ".join(data["points"][0]["text"].split()[:3])
+    found = client.get("/api/v1/search", query_string={"q": words, "type": "document"})
+    hit_ids = [h["frbr_uri"].rsplit("/", 1)[-1] for h in found.get_json()["hits"]]
+    assert order["id"] in hit_ids
+    page = client.get("/search", query_string={"q": words, "type": "document"}).get_data(
+        as_text=True
+    )
+    assert f"/api/v1/documents/{order['id']}/files/final/kk.pdf" in page
+    certificate = issue(
+        client, "kandas-certificate", {"kk": example("kandas-certificate")}, final=True
+    )
+    surname = example("kandas-certificate")["last_name"]
+    found = client.get("/api/v1/search", query_string={"q": surname, "type": "document"})
+    assert not any(h["frbr_uri"].endswith(certificate["id"]) for h in found.get_json()["hits"])
