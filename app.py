@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import logging
 import re
@@ -11,13 +12,14 @@ from collections.abc import Mapping
 from typing import Any
 
 import click
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from registry import cli as registry_cli
 from registry import routes as registry_routes
+from registry.audit import acting_as, set_actor
 from registry.errors import Conflict, Invalid, NotFound, RegistryError
 from registry.openapi import openapi_document
 from registry.service import database_problem
@@ -32,6 +34,7 @@ from templates.errors import (
     ConverterUnavailable,
     InvalidData,
     RejectedTemplate,
+    TemplateChanged,
     TemplateError,
     TemplateNotFound,
     UnsupportedLanguage,
@@ -116,6 +119,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     )
     _register_errors(app)
     app.before_request(_refuse_control_characters)
+    app.before_request(_act_as_web_user)
+    app.after_request(_security_headers)
+    app.add_url_rule("/healthz", "healthz", healthz)
+    app.add_url_rule("/readyz", "readyz", readyz)
     app.add_url_rule("/api/v1/openapi.json", "openapi", openapi)
     return app
 
@@ -140,6 +147,63 @@ def _refuse_control_characters() -> BaseResponse | None:
             )
             return Response(json.dumps(body, ensure_ascii=False), 422, mimetype="application/json")
     return None
+
+
+#: Pages load scripts and styles from the service only; the issuing page previews a PDF from a
+#: blob: URL in a frame; nothing may frame the service.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "frame-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def _security_headers(response: BaseResponse) -> BaseResponse:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    return response
+
+
+def healthz() -> BaseResponse:
+    """Liveness: the process answers."""
+    return Response('{"status": "ok"}', mimetype="application/json")
+
+
+def readyz() -> BaseResponse:
+    """Readiness: the database and the search index answer (503 if either does not); the
+    document converter's state is reported (it starts on first use)."""
+    app = current_app
+    checks: dict[str, Any] = {}
+    try:
+        checks["database"] = registry_routes.registry_of(app).health()
+    except DBAPIError as exc:
+        checks["database"] = {"ok": False, "error": database_problem(exc)}
+    checks["search"] = search_routes.search_of(app).backend.health()
+    checks["converter"] = templates_routes.documents_of(app).converter.health()
+    ready = bool(checks["database"].get("ok")) and bool(checks["search"].get("ok"))
+    body = {"status": "ready" if ready else "unavailable", "checks": checks}
+    return Response(
+        json.dumps(body, ensure_ascii=False, default=str),
+        200 if ready else 503,
+        mimetype="application/json",
+    )
+
+
+def _act_as_web_user() -> None:
+    """Until accounts exist, web changes are recorded under one anonymous name."""
+    set_actor(templates_routes.WEB_ACTOR)
 
 
 def _reject_unknown_settings(app: Flask) -> None:
@@ -202,6 +266,7 @@ STATUS: dict[type[Exception], int] = {
     UnsupportedLanguage: 422,
     RejectedTemplate: 422,
     TemplateNotFound: 404,
+    TemplateChanged: 409,
     ConverterUnavailable: 503,
     ConversionError: 502,
 }
@@ -290,6 +355,8 @@ class _AppState:
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     ctx.obj = _AppState()
+    # The CLI acts as the local operator (design.md §2), recorded under the OS user.
+    ctx.with_resource(acting_as(f"local:{getpass.getuser()}"))
 
 
 @cli.command(help="Serve the web application and the HTTP API.")

@@ -341,6 +341,46 @@ def decisions_list_command(ctx: click.Context, as_json: bool) -> None:
             click.echo(f"{item['frbr_uri']}\t{f['lang']}\t{f['filename']}\t{f['sha256']}\t{title}")
 
 
+@click.group("audit")
+def audit_group() -> None:
+    """The audit trail: every state change, hash-chained."""
+
+
+@audit_group.command("verify")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def audit_verify_command(ctx: click.Context, as_json: bool) -> None:
+    """Check the whole chain; exit 1 naming the first entry edited, removed or moved."""
+    verdict = _registry(ctx).audit_verify()
+    if as_json:
+        echo_json(verdict.to_dict())
+    elif verdict.ok:
+        click.echo(f"ok: {verdict.entries} entries, head {verdict.head}")
+    if not verdict.ok:
+        click.echo(f"error: the audit trail is broken at {verdict.problem}", err=True)
+        sys.exit(1)
+
+
+@audit_group.command("list")
+@click.option("--action", help="Only this action, e.g. document.finalise.")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def audit_list_command(ctx: click.Context, action: str | None, limit: int, as_json: bool) -> None:
+    """The newest entries first."""
+    items = _registry(ctx).audit_entries(action=action, limit=limit)
+    if as_json:
+        echo_json({"items": items})
+        return
+    for item in items:
+        click.echo(
+            f"{item['seq']:>6} {item['at']} {item['actor']:24} {item['action']:18} "
+            f"{item['subject']}"
+        )
+
+
 COMMANDS = (
     init_command,
     acts_command,
@@ -353,6 +393,7 @@ COMMANDS = (
     event_command,
     history_command,
     decisions_group,
+    audit_group,
 )
 
 

@@ -16,6 +16,8 @@ fails, nothing is written and the number stays free.
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +43,7 @@ ISSUING_BODIES = {
     },
     "akimat": {"kk": "Қостанай облысы әкімдігі", "ru": "Акимат Костанайской области"},
 }
+log = logging.getLogger("kense.documents")
 STAGES = ("draft", "final")
 STATUSES = ("draft", "final", "void", "adopted", "signed")
 #: Which event may follow the current status.
@@ -127,6 +130,12 @@ def create(conn: Connection, data_dir: Path, new: NewDocument, actor: str) -> di
     return get(conn, public_id)
 
 
+def check_references(conn: Connection, cites: Sequence[str], corrects: str | None) -> None:
+    _check_cites(conn, cites)
+    if corrects is not None:
+        _row(conn, corrects, field="corrects")
+
+
 def next_seq(conn: Connection, series: str, year: int) -> int:
     """The next number of a series in a year: its largest + 1 (call under the series lock)."""
     largest = conn.execute(
@@ -163,8 +172,11 @@ def finalise(
     files: Sequence[GeneratedFile],
     actor: str,
 ) -> dict[str, Any]:
-    """Record the number (if the series is numbered), the event and the numbered files."""
-    row = _row(conn, public_id)
+    """Record the number (if the series is numbered), the event and the numbered files.
+
+    A document another body numbers (an akimat resolution) gets neither number nor date here:
+    both come with its adoption."""
+    row = _row(conn, public_id, lock=True)
     _require(conn, row, "finalised")
     if row["numbered"]:
         if seq is None or not number:
@@ -174,20 +186,18 @@ def finalise(
                 series=row["series"], year=day.year, seq=seq, document_id=row["id"]
             )
         )
-    _event(conn, row["id"], "finalised", actor, number=number if row["numbered"] else None, day=day)
+    if row["numbered"]:
+        _event(conn, row["id"], "finalised", actor, number=number, day=day)
+    else:
+        _event(conn, row["id"], "finalised", actor)
     _store_files(conn, data_dir, row["id"], "final", files)
     changes.record_document(conn, row["id"])
     return get(conn, public_id)
 
 
 def void(conn: Connection, public_id: str, reason: str, actor: str, day: date) -> dict[str, Any]:
-    reason = reason.strip()
-    if not reason or len(reason) > MAX_REASON:
-        raise Invalid(
-            f"say why the document is withdrawn (1–{MAX_REASON} characters)",
-            fields={"reason": "required" if not reason else f"at most {MAX_REASON} characters"},
-        )
-    row = _row(conn, public_id)
+    reason = _text(reason, "reason", MAX_REASON, "say why the document is withdrawn")
+    row = _row(conn, public_id, lock=True)
     _require(conn, row, "voided")
     _event(conn, row["id"], "voided", actor, day=day, detail={"reason": reason})
     changes.record_document(conn, row["id"])
@@ -196,16 +206,12 @@ def void(conn: Connection, public_id: str, reason: str, actor: str, day: date) -
 
 def adopt(conn: Connection, public_id: str, number: str, day: date, actor: str) -> dict[str, Any]:
     """Record the number and date another body (the akimat) gave an unnumbered document."""
-    number = number.strip()
-    problems = {}
-    if not number or len(number) > MAX_NUMBER:
-        problems["number"] = "required" if not number else f"at most {MAX_NUMBER} characters"
-    row = _row(conn, public_id)
+    number = _text(number, "number", MAX_NUMBER, "give the number the akimat assigned")
+    row = _row(conn, public_id, lock=True)
     if row["numbered"]:
-        problems["number"] = "this document was numbered here on finalisation"
-    if problems:
         raise Invalid(
-            "the adoption cannot be recorded: " + "; ".join(problems.values()), fields=problems
+            "the adoption cannot be recorded: this document was numbered here on finalisation",
+            fields={"number": "this document was numbered here on finalisation"},
         )
     _require(conn, row, "adopted")
     _event(conn, row["id"], "adopted", actor, number=number, day=day)
@@ -272,14 +278,18 @@ def get(conn: Connection, public_id: str) -> dict[str, Any]:
 def listing(
     conn: Connection, *, template: str | None = None, status: str | None = None, limit: int = 100
 ) -> list[dict[str, Any]]:
-    query = select(documents.c.public_id).order_by(documents.c.id.desc()).limit(limit)
+    query = select(documents.c.public_id).order_by(documents.c.id.desc())
     if template:
         query = query.where(documents.c.template_id == template)
-    items = [get(conn, r.public_id) for r in conn.execute(query)]
     summary = ("id", "template", "kind", "title", "status", "number", "date", "languages")
-    return [
-        {k: item[k] for k in summary} for item in items if not status or item["status"] == status
-    ]
+    found: list[dict[str, Any]] = []
+    for row in conn.execute(query).all():
+        item = get(conn, row.public_id)
+        if not status or item["status"] == status:
+            found.append({k: item[k] for k in summary})
+            if len(found) == limit:
+                break
+    return found
 
 
 def file_content(
@@ -325,8 +335,14 @@ def search_view(conn: Connection, data_dir: Path, public_id: str) -> dict[str, A
     texts = {}
     for item in document["files"]:
         if item["stage"] == stage and item["format"] == "docx":
-            data, _ = file_content(conn, data_dir, public_id, stage, item["lang"], "docx")
-            texts[item["lang"]] = extract.extract_text(data, DOCX)
+            try:
+                data, _ = file_content(conn, data_dir, public_id, stage, item["lang"], "docx")
+                texts[item["lang"]] = extract.extract_text(data, DOCX)
+            except (OSError, RuntimeError, Invalid) as exc:  # one bad file must not stop search
+                log.error(
+                    "a stored document file cannot be read",
+                    extra={"document": public_id, "lang": item["lang"], "reason": str(exc)},
+                )
     row = _row(conn, public_id)
     return document | {"texts": texts, "created": row["created_at"].date().isoformat()}
 
@@ -336,8 +352,34 @@ def require(conn: Connection, public_id: str, event: str) -> None:
     _require(conn, _row(conn, public_id), event)
 
 
-def _row(conn: Connection, public_id: str, *, field: str = "id") -> Mapping[str, Any]:
-    found = conn.execute(select(documents).where(documents.c.public_id == public_id)).first()
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def _text(value: str, field: str, limit: int, what: str) -> str:
+    """A short text of a request: present, not too long, no control characters or surrogates."""
+    value = value.strip()
+    problem = None
+    if not value:
+        problem = "required"
+    elif len(value) > limit:
+        problem = f"at most {limit} characters"
+    elif _UNPRINTABLE.search(value):
+        problem = "contains a control character or an unpaired surrogate"
+    if problem:
+        raise Invalid(f"{what}: {field} {problem}", fields={field: problem})
+    return value
+
+
+def _row(
+    conn: Connection, public_id: str, *, field: str = "id", lock: bool = False
+) -> Mapping[str, Any]:
+    """The document's row; ``lock``: held until the transaction ends (PostgreSQL; SQLite's
+    writers already hold the database's write lock), so status checks and the event that
+    follows them are one step across processes."""
+    query = select(documents).where(documents.c.public_id == public_id)
+    if lock and conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    found = conn.execute(query).first()
     if found is None:
         raise NotFound(f"no document {public_id!r}", fields={field: "no such document"})
     return dict(found._mapping)

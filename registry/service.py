@@ -13,9 +13,10 @@ from importlib import resources
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from registry import acts, amend, blobs, decisions, documents, migrate, works
+from registry import acts, amend, audit, blobs, decisions, documents, migrate, works
 from registry.acts import ActView
 from registry.akn import from_akn
 from registry.config import RegistryConfig
@@ -52,6 +53,18 @@ class Registry:
         self.engine.dispose()
 
     # --- set-up ---
+
+    def health(self) -> dict[str, Any]:
+        """Whether the database answers and is migrated to the newest revision."""
+        with reading(self.engine) as conn:
+            current = migrate.current_revision(conn)
+        head = migrate.head_revision()
+        return {
+            "ok": current == head,
+            "dialect": self.engine.dialect.name,
+            "revision": current,
+            "expected": head,
+        }
 
     def migrate(self) -> None:
         migrate.upgrade(self.engine)
@@ -94,6 +107,12 @@ class Registry:
                 default_place=self.config.default_place,
                 declared=declared,
             )
+            audit.record(
+                conn,
+                "act.import",
+                result.uri.work,
+                {"lang": result.lang, "attached": result.attached},
+            )
         self._committed()
         return result
 
@@ -101,12 +120,19 @@ class Registry:
         request = amend.parse_request(data)
         with writing(self.engine) as conn:
             result = amend.enter(conn, uri, request)
+            audit.record(
+                conn,
+                "amendment.enter",
+                result["frbr_uri"],
+                {"by": result["amending_act"], "status": result["status"]},
+            )
         self._committed()
         return result
 
     def publish(self, uri: str, day: date) -> dict[str, Any]:
         with writing(self.engine) as conn:
             result = amend.publish(conn, uri, day)
+            audit.record(conn, "act.publish", uri, {"date": day.isoformat()})
         self._committed()
         return result
 
@@ -120,6 +146,7 @@ class Registry:
                 result = decisions.store(
                     conn, self.config.data_dir, self.config.default_place, upload
                 )
+                audit.record(conn, "decision.add", result["frbr_uri"], {"sha256": result["sha256"]})
         except IntegrityError as exc:  # a concurrent upload of the same act or file won
             raise Conflict(
                 "the same decision was being added at the same time; try again",
@@ -140,21 +167,29 @@ class Registry:
     ) -> dict[str, Any]:
         with writing(self.engine) as conn:
             result = amend.record_event(conn, uri, kind, day, detail)
+            audit.record(conn, "act.event", uri, {"event": kind, "date": day.isoformat()})
         self._committed()
         return result
 
     # --- documents ---
 
+    def check_document_references(self, cites: Sequence[str], corrects: str | None) -> None:
+        """Refuse cited acts or a corrected document the registry does not hold (before any
+        rendering is spent on the document)."""
+        with reading(self.engine) as conn:
+            documents.check_references(conn, cites, corrects)
+
     def create_document(self, new: documents.NewDocument, actor: str) -> dict[str, Any]:
         with writing(self.engine) as conn:
             created = documents.create(conn, self.config.data_dir, new, actor)
+            audit.record(conn, "document.draft", created["id"], {"template": new.template_id})
         self._committed()
         return created
 
     def finalise_document(
         self,
         public_id: str,
-        produce: Callable[[str | None, date], Sequence[documents.GeneratedFile]],
+        produce: Callable[[str | None, date | None], Sequence[documents.GeneratedFile]],
         actor: str,
         day: date,
     ) -> dict[str, Any]:
@@ -162,42 +197,93 @@ class Registry:
 
         The series lock is held while the files are produced, so numbers are consecutive and
         unique across processes; if ``produce`` fails, nothing is written and no number is used.
+        A document another body numbers gets ``produce(None, None)``: no number, no date yet.
         """
         with reading(self.engine) as conn:
             draft = documents.get(conn, public_id)
-        lock = documents.series_lock(draft["series"], day.year)
-        with named_lock(self.engine, lock):
+        with named_lock(self.engine, documents.series_lock(draft["series"], day.year)):
             with reading(self.engine) as conn:
                 documents.require(conn, public_id, "finalised")
                 seq = documents.next_seq(conn, draft["series"], day.year)
             numbered = documents.numbered(draft)
             number = documents.format_number(seq) if numbered else None
-            files = produce(number, day)
+            files = produce(number, day if numbered else None)
             with writing(self.engine) as conn:
-                done = documents.finalise(
-                    conn,
-                    self.config.data_dir,
-                    public_id,
-                    seq=seq if numbered else None,
-                    number=number,
-                    day=day,
-                    files=files,
-                    actor=actor,
-                )
+                done = self._finalise(conn, public_id, seq, number, day, files, actor)
         self._committed()
+        return done
+
+    def issue_document(
+        self,
+        new: documents.NewDocument,
+        produce: Callable[[str | None, date | None], Sequence[documents.GeneratedFile]],
+        actor: str,
+        day: date,
+    ) -> dict[str, Any]:
+        """Draft and finalise at once: nothing is recorded unless the numbered files were made."""
+        with named_lock(self.engine, documents.series_lock(new.series, day.year)):
+            with reading(self.engine) as conn:
+                seq = documents.next_seq(conn, new.series, day.year)
+            number = documents.format_number(seq) if new.numbered else None
+            files = produce(number, day if new.numbered else None)
+            with writing(self.engine) as conn:
+                created = documents.create(conn, self.config.data_dir, new, actor)
+                audit.record(conn, "document.draft", created["id"], {"template": new.template_id})
+                done = self._finalise(conn, created["id"], seq, number, day, files, actor)
+        self._committed()
+        return done
+
+    def _finalise(
+        self,
+        conn: Connection,
+        public_id: str,
+        seq: int,
+        number: str | None,
+        day: date,
+        files: Sequence[documents.GeneratedFile],
+        actor: str,
+    ) -> dict[str, Any]:
+        done = documents.finalise(
+            conn,
+            self.config.data_dir,
+            public_id,
+            seq=seq if number else None,
+            number=number,
+            day=day,
+            files=files,
+            actor=actor,
+        )
+        audit.record(
+            conn,
+            "document.finalise",
+            public_id,
+            {"number": done["number"], "files": [f["sha256"] for f in done["files"]]},
+        )
         return done
 
     def void_document(self, public_id: str, reason: str, actor: str, day: date) -> dict[str, Any]:
         with writing(self.engine) as conn:
             voided = documents.void(conn, public_id, reason, actor, day)
+            audit.record(conn, "document.void", public_id, {"reason": reason})
         self._committed()
         return voided
 
     def adopt_document(self, public_id: str, number: str, day: date, actor: str) -> dict[str, Any]:
         with writing(self.engine) as conn:
             adopted = documents.adopt(conn, public_id, number, day, actor)
+            audit.record(
+                conn, "document.adopt", public_id, {"number": number, "date": day.isoformat()}
+            )
         self._committed()
         return adopted
+
+    def audit_verify(self) -> audit.Verdict:
+        with reading(self.engine) as conn:
+            return audit.verify(conn)
+
+    def audit_entries(self, **filters: Any) -> list[dict[str, Any]]:
+        with reading(self.engine) as conn:
+            return audit.entries(conn, **filters)
 
     def amendment_of(self, amending_uri: str, today: date) -> dict[str, Any]:
         with reading(self.engine) as conn:

@@ -353,3 +353,19 @@ document_deliveries = Table(
     Column("consumer", String(40), primary_key=True),
     Column("delivered_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
+
+#: The audit trail (registry.audit): one row per state change, chained by SHA-256. ``id`` is the
+#: storage order, ``seq`` the chain's own numbering (both must agree when nothing was tampered).
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("seq", Integer, nullable=False, unique=True),
+    Column("at", String(40), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("detail", JSON, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)

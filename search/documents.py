@@ -314,6 +314,8 @@ def issued_documents(source: DocumentSource, public_id: str) -> list[IndexDoc]:
     key = document_key(public_id)
     day = date.fromisoformat(view["date"] or view["created"])
     status = view["status"]
+    # A resolution finalised here is still the akimat's draft until it is adopted.
+    public = status == "adopted" or (status in ("final", "signed") and view["numbered"])
     docs = []
     for lang, raw in sorted(view["texts"].items()):
         text = mask_personal_data(raw)
@@ -335,7 +337,7 @@ def issued_documents(source: DocumentSource, public_id: str) -> list[IndexDoc]:
                 act_date=day,
                 issuer=ISSUING_BODIES.get(view["issuer"], {}).get(lang, view["issuer"]),
                 status=status,
-                public=status != "draft",
+                public=public,
                 valid_from=day,
                 valid_to=None,
                 terms=normalised_text(text, lang),

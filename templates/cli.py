@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import getpass
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -12,10 +12,12 @@ from typing import Any, TypeVar
 
 import click
 
+from registry.audit import current_actor
 from registry.cli import DATE, echo_json, handles_errors
 from templates.errors import (
     ConversionError,
     InvalidData,
+    TemplateChanged,
     TemplateError,
     TemplateNotFound,
     UnsupportedLanguage,
@@ -27,6 +29,7 @@ EXIT: dict[type[TemplateError], int] = {
     InvalidData: 2,
     UnsupportedLanguage: 2,
     TemplateNotFound: 3,
+    TemplateChanged: 4,
     ConversionError: 5,
 }
 MAX_DATA_FILE = 1024 * 1024
@@ -56,8 +59,8 @@ def _documents(ctx: click.Context) -> Documents:
 
 
 def _actor() -> str:
-    """The CLI acts as the local operator, recorded under the operating-system user."""
-    return f"local:{getpass.getuser()}"
+    """The CLI acts as the local operator (set by the `kense` group, see app.py)."""
+    return current_actor()
 
 
 @click.command("templates")
@@ -94,12 +97,25 @@ def _load_data(path: Path, langs: tuple[str, ...]) -> dict[str, Any]:
     return data
 
 
+def _writable(out: Path) -> None:
+    """Create ``out`` and make sure files can be written there before anything is numbered."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".kense-write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise click.BadParameter(f"{out}: {exc.strerror}", param_hint="--out") from exc
+
+
 def _write(
     documents: Documents, document: dict[str, Any], stage: str, out: Path
 ) -> dict[str, dict[str, str]]:
-    out.mkdir(parents=True, exist_ok=True)
     written: dict[str, dict[str, str]] = {}
-    stem = f"{document['template']}-{document['number'] or document['id']}"
+    if document["number"] and document["date"]:
+        stem = f"{document['template']}-{document['date'][:4]}-{document['number']}"
+    else:
+        stem = f"{document['template']}-{document['id']}"
     for item in document["files"]:
         if item["stage"] != stage:
             continue
@@ -107,7 +123,16 @@ def _write(
             document["id"], stage, item["lang"], item["format"]
         )
         path = out / f"{stem}.{item['lang']}.{item['format']}"
-        path.write_bytes(body)
+        try:
+            path.write_bytes(body)
+        except OSError as exc:
+            click.echo(
+                f"error: document {document['id']} ({document['status']}, number "
+                f"{document['number'] or '—'}) is recorded, but {path} could not be written: "
+                f"{exc.strerror}; fetch it with `kense documents finalise`/`show` or the API",
+                err=True,
+            )
+            sys.exit(1)
         written.setdefault(item["lang"], {})[item["format"]] = str(path)
     return written
 
@@ -160,6 +185,7 @@ def generate_command(
     """Generate a document (DOCX and PDF/A) from TEMPLATE; prints its id."""
     if (data_file is None) == (not example):
         raise click.UsageError("give exactly one of --data FILE and --example")
+    _writable(out)
     documents = _documents(ctx)
     langs = tuple(dict.fromkeys(langs))
     if example:
@@ -224,6 +250,8 @@ def list_command(
 @handles_template_errors
 def finalise_command(ctx: click.Context, document_id: str, out: Path | None, as_json: bool) -> None:
     """Finalise a draft: give it the next registration number of its kind and year."""
+    if out is not None:
+        _writable(out)
     documents = _documents(ctx)
     document = documents.finalise(document_id, actor=_actor())
     written = _write(documents, document, "final", out) if out else {}

@@ -55,6 +55,14 @@ class Sandbox(ImmutableSandboxedEnvironment):
                     raise SecurityError("repeated sequence is larger than the sandbox allows")
         return super().call_binop(context, operator, left, right)
 
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        """Refuse string methods whose result a template could make huge."""
+        method = getattr(__obj, "__wrapped__", __obj)  # Jinja wraps str.format itself
+        target = getattr(method, "__self__", None)
+        if isinstance(target, str):
+            _check_str_call(target, getattr(method, "__name__", ""), args)
+        return super().call(__context, __obj, *args, **kwargs)
+
     def from_string(
         self,
         source: str | nodes.Template,
@@ -65,6 +73,23 @@ class Sandbox(ImmutableSandboxedEnvironment):
         if globals or template_class or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
         return _compiled(self, source)
+
+
+#: Filters that pad or wrap text to a width a template chooses.
+_SIZING_FILTERS = ("center", "indent", "wordwrap", "format")
+_PADDING_METHODS = frozenset({"ljust", "rjust", "center", "zfill", "expandtabs"})
+
+
+def _check_str_call(text: str, name: str, args: tuple[Any, ...]) -> None:
+    if name in ("format", "format_map"):
+        raise SecurityError("str.format is not available in templates")
+    if name in _PADDING_METHODS and args and isinstance(args[0], int) and args[0] > MAX_PRODUCT:
+        raise SecurityError(f"str.{name} wider than the sandbox allows")
+    if name == "replace" and len(args) >= 2 and all(isinstance(a, str) for a in args[:2]):
+        old, new = args[0], args[1]
+        times = text.count(old) if old else len(text) + 1
+        if len(text) + times * max(0, len(new) - len(old)) > MAX_PRODUCT:
+            raise SecurityError("str.replace result larger than the sandbox allows")
 
 
 @lru_cache(maxsize=256)
@@ -101,7 +126,7 @@ def environment(lang: str) -> Sandbox:
     """The one Jinja environment for rendering and checking templates in ``lang``."""
     code = formats.check_lang(lang)
     env = Sandbox(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
-    for name in _MARKUP_FILTERS:
+    for name in (*_MARKUP_FILTERS, *_SIZING_FILTERS):
         env.filters.pop(name, None)
 
     def number(value: int | float | Decimal | str, digits: int | None = None) -> str:

@@ -36,6 +36,12 @@ class RejectedTemplate(TemplateError):
     code = "rejected_template"
 
 
+class TemplateChanged(TemplateError):
+    """The template's files changed since the document was drafted."""
+
+    code = "conflict"
+
+
 class RenderError(TemplateError):
     """The template could not be rendered with valid data (a defect of the template)."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from typing import Any
 
@@ -26,6 +27,7 @@ pages = Blueprint(
 )
 #: Until accounts exist (issue 5), web actions are recorded under this name.
 WEB_ACTOR = "web:anonymous"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def init_app(app: Flask, settings: dict[str, Any], registry: Registry) -> None:
@@ -57,13 +59,41 @@ def _json(body: Any, status: int = 200) -> Response:
     return Response(json.dumps(body, ensure_ascii=False), status, mimetype="application/json")
 
 
+#: Deeper than any template's data; refused before anything walks it.
+MAX_DEPTH = 32
+
+
 def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        body = None
     if not isinstance(body, dict):
         raise InvalidData(
             "the request body must be a JSON object", fields={"body": "a JSON object"}
         )
+    _check_strings(body, "body", 0)
     return body
+
+
+def _check_strings(value: Any, path: str, depth: int) -> None:
+    """No unpaired surrogate (it cannot be stored or sent back as UTF-8), no excessive nesting."""
+    if depth > MAX_DEPTH:
+        raise InvalidData(
+            f"{path}: nested deeper than {MAX_DEPTH} levels", fields={path: "nested too deeply"}
+        )
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            raise InvalidData(
+                f"{path}: contains an unpaired surrogate", fields={path: "not valid Unicode"}
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_strings(key, path, depth + 1)
+            _check_strings(item, f"{path}.{key}", depth + 1)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_strings(item, f"{path}.{index}", depth + 1)
 
 
 def _list_of_strings(body: dict[str, Any], name: str) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,7 +26,7 @@ from templates.catalog import Catalog, Template
 from templates.config import DocumentsConfig
 from templates.convert import Converter
 from templates.engine import render_docx
-from templates.errors import InvalidData, UnsupportedLanguage
+from templates.errors import InvalidData, TemplateChanged, UnsupportedLanguage
 from templates.validate import validate
 
 log = logging.getLogger("kense.documents")
@@ -65,10 +65,11 @@ class Documents:
         """Draft (and with ``final`` also finalise) a document; ``data`` maps language → fields."""
         template = self.catalog.get(template_id)
         checked = self.check(template, data)
+        cited = [*cites, *_cited(template, checked)]
+        self.registry.check_document_references(cited, corrects)
         issuer = _issuer_of(template)
         public_id = records.new_public_id()
         contexts = {lang: self._context(template, lang, fields) for lang, fields in checked.items()}
-        files = self._files(template, public_id, issuer, contexts, number=None, day=None)
         new = records.NewDocument(
             public_id=public_id,
             template_id=template.id,
@@ -79,27 +80,36 @@ class Documents:
             issuer=issuer,
             title=template.title.get("kk") or template.id,
             data=checked,
-            cites=[*cites, *_cited(template, checked)],
+            cites=cited,
             corrects=corrects,
-            files=files,
         )
-        document = self.registry.create_document(new, actor)
+        if final:
+
+            def produce(number: str | None, day: date | None) -> list[records.GeneratedFile]:
+                return self._files(template, public_id, issuer, contexts, number, day)
+
+            done = self.registry.issue_document(new, produce, actor, self.today())
+            log.info("document issued", extra={"document": public_id, "number": done["number"]})
+            return done
+        files = self._files(template, public_id, issuer, contexts, number=None, day=None)
+        document = self.registry.create_document(replace(new, files=files), actor)
         log.info("document drafted", extra={"document": public_id, "template": template.id})
-        return self.finalise(public_id, actor=actor) if final else document
+        return document
 
     def finalise(self, public_id: str, *, actor: str) -> dict[str, Any]:
         draft = self.registry.document(public_id)
         template = self.catalog.get(draft["template"])
         if template.version != draft["template_version"]:
-            log.warning(
-                "finalising with a newer template version",
-                extra={"document": public_id, "was": draft["template_version"]},
+            raise TemplateChanged(
+                f"template {template.id} has changed since document {public_id} was drafted; "
+                "draft it again (a correction of it) to finalise with the current template",
+                fields={"template_version": draft["template_version"]},
             )
         contexts = {
             lang: self._context(template, lang, fields) for lang, fields in draft["data"].items()
         }
 
-        def produce(number: str | None, day: date) -> list[records.GeneratedFile]:
+        def produce(number: str | None, day: date | None) -> list[records.GeneratedFile]:
             return self._files(template, public_id, draft["issuer"], contexts, number, day)
 
         done = self.registry.finalise_document(public_id, produce, actor, self.today())

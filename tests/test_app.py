@@ -297,3 +297,33 @@ def test_the_api_answers_json_even_to_a_browser(sqlite_app: Flask) -> None:
     # and a script that does not ask for HTML gets JSON from a page route
     resp = client.get("/acts/foo", headers={"Accept": "application/json"})
     assert resp.status_code == 404 and resp.mimetype == "application/json"
+
+
+def test_health_and_readiness(sqlite_app: Flask, tmp_path: Path) -> None:
+    client = sqlite_app.test_client()
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200, ready.get_data(as_text=True)
+    body = ready.get_json()
+    assert body["status"] == "ready"
+    assert body["checks"]["database"]["ok"] and body["checks"]["search"]["ok"]
+    assert body["checks"]["database"]["revision"] == body["checks"]["database"]["expected"]
+    assert "status" in body["checks"]["converter"]
+    fresh = create_app(settings(tmp_path, "empty.db"))
+    try:
+        unready = fresh.test_client().get("/readyz")
+        assert unready.status_code == 503
+        assert unready.get_json()["checks"]["database"]["ok"] is False
+    finally:
+        close(fresh)
+
+
+def test_security_headers_on_pages_and_api(sqlite_app: Flask) -> None:
+    client = sqlite_app.test_client()
+    for path in ("/acts", "/api/v1/acts", "/no-such-page"):
+        headers = client.get(path).headers
+        policy = headers["Content-Security-Policy"]
+        assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+        assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["X-Content-Type-Options"] == "nosniff"

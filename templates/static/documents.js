@@ -14,7 +14,7 @@
   let timer = null;
 
   function label(path) {
-    const key = path.replace(/\.\d+(?=\.|$)/g, "");
+    const key = path.replace(/\.\d+(?=\.|$)/g, "[]");
     const names = (template.labels || {})[key] || {};
     return names[ui] || names.kk || key;
   }

@@ -45,8 +45,8 @@ def draft(reg: Registry, *, series: str = "order", numbered: bool = True, **extr
     return str(reg.create_document(new, "tester")["id"])
 
 
-def numbered_files(number: str | None, day: date) -> list[records.GeneratedFile]:
-    body = f"№ {number} {day.isoformat()}".encode()
+def numbered_files(number: str | None, day: date | None) -> list[records.GeneratedFile]:
+    body = f"№ {number} {day.isoformat() if day else '—'}".encode()
     return [records.GeneratedFile("kk", "pdf", "application/pdf", body)]
 
 
@@ -78,7 +78,7 @@ def test_finalising_numbers_consecutively_per_series_and_year(reg: Registry) -> 
 def test_a_failing_production_writes_nothing_and_uses_no_number(reg: Registry) -> None:
     doc = draft(reg)
 
-    def broken(number: str | None, day: date) -> list[records.GeneratedFile]:
+    def broken(number: str | None, day: date | None) -> list[records.GeneratedFile]:
         raise RuntimeError("LibreOffice crashed")
 
     with pytest.raises(RuntimeError):
@@ -191,3 +191,73 @@ def test_document_history_is_append_only_in_the_database(reg: Registry) -> None:
     ):
         with pytest.raises(Exception, match="append-only"), reg.engine.begin() as conn:
             conn.execute(text(statement))
+
+
+def test_racing_status_changes_let_exactly_one_through(reg: Registry) -> None:
+    doc = draft(reg, series="resolution-approval", numbered=False)
+    reg.finalise_document(doc, numbered_files, "t", DAY)
+    barrier = threading.Barrier(3)
+    outcomes: list[str] = []
+
+    def attempt(action: str) -> None:
+        barrier.wait()
+        try:
+            if action == "void":
+                reg.void_document(doc, "қате", "t", DAY)
+            else:
+                reg.adopt_document(doc, action, DAY, "t")
+            outcomes.append("ok")
+        except Conflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=attempt, args=(a,)) for a in ("void", "12", "13")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    history = [e["kind"] for e in reg.document(doc)["history"]]
+    assert sorted(outcomes) == ["conflict", "conflict", "ok"]
+    assert history[:2] == ["drafted", "finalised"] and len(history) == 3
+
+
+def test_an_unnumbered_document_gets_no_date_on_finalisation(reg: Registry) -> None:
+    seen: list[tuple[str | None, date | None]] = []
+
+    def produce(number: str | None, day: date | None) -> list[records.GeneratedFile]:
+        seen.append((number, day))
+        return []
+
+    done = reg.finalise_document(draft(reg, numbered=False), produce, "t", DAY)
+    assert seen == [(None, None)] and (done["number"], done["date"]) == (None, None)
+
+
+def test_issuing_at_once_records_nothing_when_production_fails(reg: Registry) -> None:
+    new = records.NewDocument(
+        public_id=records.new_public_id(),
+        template_id="order",
+        template_version="v1",
+        kind="order",
+        series="order",
+        numbered=True,
+        issuer="department",
+        title="Бұйрық",
+        data={"kk": {}},
+    )
+
+    def broken(number: str | None, day: date | None) -> list[records.GeneratedFile]:
+        raise RuntimeError("LibreOffice crashed")
+
+    with pytest.raises(RuntimeError):
+        reg.issue_document(new, broken, "t", DAY)
+    assert reg.list_documents() == []
+    done = reg.issue_document(new, numbered_files, "t", DAY)
+    assert (done["status"], done["number"]) == ("final", "1")
+
+
+@pytest.mark.parametrize("reason", ["\ud800", "a\x00b", "x" * 1001])
+def test_unstorable_reasons_are_refused(reg: Registry, reason: str) -> None:
+    doc = draft(reg)
+    with pytest.raises(Invalid) as refused:
+        reg.void_document(doc, reason, "t", DAY)
+    assert list(refused.value.fields) == ["reason"]
+    assert reg.document(doc)["status"] == "draft"

@@ -323,3 +323,98 @@ def test_an_issued_order_is_searchable_and_links_to_its_pdf(client: FlaskClient)
     surname = example("kandas-certificate")["last_name"]
     found = client.get("/api/v1/search", query_string={"q": surname, "type": "document"})
     assert not any(h["frbr_uri"].endswith(certificate["id"]) for h in found.get_json()["hits"])
+
+
+def test_issuing_is_in_the_audit_trail(flask_app: Flask, client: FlaskClient) -> None:
+    order = issue(client, "order", {"kk": example("order")}, final=True)
+    registry = registry_of(flask_app)
+    mine = [e for e in registry.audit_entries() if e["subject"] == order["id"]]
+    assert [e["action"] for e in reversed(mine)] == ["document.draft", "document.finalise"]
+    assert {e["actor"] for e in mine} == {"web:anonymous"}
+    assert mine[0]["detail"]["number"] == "1"
+    assert registry.audit_verify().ok
+
+
+def test_a_final_issue_that_cannot_be_converted_records_nothing(
+    flask_app: Flask, client: FlaskClient
+) -> None:
+    from templates.convert import ColdConverter
+    from templates.routes import documents_of
+
+    documents = documents_of(flask_app)
+    working = documents.converter
+    documents.converter = ColdConverter(soffice="/nonexistent/soffice")
+    try:
+        body = {"template": "order", "data": {"kk": example("order")}, "final": True}
+        error_of(client.post("/api/v1/documents", json=body), 503, "converter_unavailable")
+    finally:
+        documents.converter = working
+    assert client.get("/api/v1/documents").get_json()["items"] == []
+    assert issue(client, "order", {"kk": example("order")}, final=True)["number"] == "1"
+
+
+def test_a_finalised_resolution_waits_for_the_akimats_number_and_date(client: FlaskClient) -> None:
+    resolution = issue(
+        client, "resolution-approval", {"kk": example("resolution-approval")}, final=True
+    )
+    assert (resolution["number"], resolution["date"]) == (None, None)
+    printed = pdftotext(file_of(client, resolution, "final", "kk", "pdf"))
+    assert "№ ____" in printed or "№____" in printed
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"template": "order", "data": {"kk": {"title": "\\ud800"}}}',
+        "[" * 100_000 + "]" * 100_000,
+        '{"template": "order", "data": ' + '{"a": ' * 200 + "1" + "}" * 200 + "}",
+    ],
+)
+def test_unstorable_or_absurd_bodies_are_422(client: FlaskClient, body: str) -> None:
+    resp = client.post("/api/v1/documents", data=body, content_type="application/json")
+    assert resp.status_code == 422, resp.get_data(as_text=True)[:300]
+    assert client.get("/api/v1/documents").get_json()["items"] == []
+
+
+def test_a_draft_of_a_changed_template_is_not_finalised(
+    flask_app: Flask, client: FlaskClient
+) -> None:
+    from dataclasses import replace
+
+    from templates.routes import documents_of
+
+    draft = issue(client, "order", {"kk": example("order")})
+    documents = documents_of(flask_app)
+    catalog = documents.catalog
+    changed = replace(catalog.get("order"), version="0" * 64)
+    documents.catalog = type("Changed", (), {"get": staticmethod(lambda _id: changed)})()  # type: ignore[assignment]
+    try:
+        error_of(client.post(f"/api/v1/documents/{draft['id']}/finalise"), 409, "conflict")
+    finally:
+        documents.catalog = catalog
+    assert client.get(f"/api/v1/documents/{draft['id']}").get_json()["status"] == "draft"
+
+
+def test_cli_refuses_an_unwritable_out_before_numbering(
+    flask_app: Flask, sqlite_url: str, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    env = {"KENSE_DATABASE_URL": sqlite_url, "KENSE_DATA_DIR": str(tmp_path)}
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    refused = runner.invoke(
+        kense_app.cli,
+        [
+            "generate",
+            "order",
+            "--lang",
+            "kk",
+            "--example",
+            "--out",
+            str(blocker / "sub"),
+            "--final",
+        ],
+        env=env,
+    )
+    assert refused.exit_code == 2 and "--out" in refused.stderr
+    assert registry_of(flask_app).list_documents() == []

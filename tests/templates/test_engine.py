@@ -194,3 +194,23 @@ def test_document_text_is_stable_across_renders() -> None:
     first = document_text(render_docx(template, {"x": "a\tb"}, "kk"))
     second = document_text(render_docx(template, {"x": "a\tb"}, "kk"))
     assert first == second == "H\nTitle a b\nend"
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "{{ 'x'.ljust(10**7) }}",
+        "{{ 'x'.center(10**7) }}",
+        "{{ ('x' * 50000).replace('x', 'x' * 50000) }}",
+        "{{ '{:>999999999}'.format(1) }}",
+        "{{ '{x}'.format_map({'x': 1}) }}",
+        "{{ 'x' | center(10000000) }}",
+        "{{ 'x' | indent(10000000) }}",
+        "{{ '%s' | format(1) }}",
+    ],
+)
+def test_templates_cannot_make_huge_strings(expression: str) -> None:
+    from templates.errors import RenderError
+
+    with pytest.raises(RenderError):
+        render_docx(make_docx([expression]), {}, "kk")
