@@ -381,6 +381,41 @@ def audit_list_command(ctx: click.Context, action: str | None, limit: int, as_js
         )
 
 
+@click.command("backup")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.pass_context
+@handles_errors
+def backup_command(ctx: click.Context, file: Path) -> None:
+    """Write a consistent archive of the database and the stored files to FILE (.tar.gz)."""
+    partial = file.with_name(f".{file.name}.partial")
+    try:
+        with open(partial, "wb") as out:
+            manifest = _registry(ctx).backup(out, lambda m: click.echo(m, err=True))
+        partial.replace(file)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise click.FileError(str(file), hint=exc.strerror or str(exc)) from exc
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    rows = sum(t["rows"] for t in manifest["tables"].values())
+    click.echo(f"wrote {file}: {rows} rows, {manifest['files']} files", err=True)
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.pass_context
+@handles_errors
+def restore_command(ctx: click.Context, file: Path) -> None:
+    """Restore FILE (from `kense backup`) into an empty database; then run `kense reindex`."""
+    with open(file, "rb") as source:
+        manifest = _registry(ctx).restore(source, lambda m: click.echo(m, err=True))
+    click.echo(
+        f"restored {file} (revision {manifest['revision']}); run `kense reindex` for search",
+        err=True,
+    )
+
+
 COMMANDS = (
     init_command,
     acts_command,
@@ -394,6 +429,8 @@ COMMANDS = (
     history_command,
     decisions_group,
     audit_group,
+    backup_command,
+    restore_command,
 )
 
 

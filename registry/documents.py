@@ -21,7 +21,7 @@ import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -229,7 +229,7 @@ def get(conn: Connection, public_id: str) -> dict[str, Any]:
             "date": e.day.isoformat() if e.day else None,
             "detail": e.detail,
             "actor": e.actor,
-            "at": e.created_at.isoformat() if e.created_at else None,
+            "at": _utc(e.created_at),
         }
         for e in conn.execute(
             select(document_events)
@@ -271,7 +271,7 @@ def get(conn: Connection, public_id: str) -> dict[str, Any]:
         "corrected_by": corrected_by,
         "files": _files(conn, row["id"]),
         "history": history,
-        "created_at": row["created_at"].isoformat() if row["created_at"] else None,
+        "created_at": _utc(row["created_at"]),
     }
 
 
@@ -345,6 +345,13 @@ def search_view(conn: Connection, data_dir: Path, public_id: str) -> dict[str, A
                 )
     row = _row(conn, public_id)
     return document | {"texts": texts, "created": row["created_at"].date().isoformat()}
+
+
+def _utc(moment: datetime | None) -> str | None:
+    """A database timestamp as ISO 8601 in UTC (SQLite returns them without a zone)."""
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
 
 
 def require(conn: Connection, public_id: str, event: str) -> None:

@@ -10,13 +10,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from registry import acts, amend, audit, blobs, decisions, documents, migrate, works
+from registry import acts, amend, audit, backup, blobs, decisions, documents, migrate, works
 from registry.acts import ActView
 from registry.akn import from_akn
 from registry.config import RegistryConfig
@@ -53,6 +53,19 @@ class Registry:
         self.engine.dispose()
 
     # --- set-up ---
+
+    def backup(
+        self, out: IO[bytes], progress: Callable[[str], None] | None = None
+    ) -> dict[str, Any]:
+        """A consistent archive of every table and stored file (``registry.backup``)."""
+        return backup.backup(self.engine, self.config.data_dir, out, progress)
+
+    def restore(
+        self, source: IO[bytes], progress: Callable[[str], None] | None = None
+    ) -> dict[str, Any]:
+        """Restore an archive into this empty database (migrated first); all or nothing."""
+        self.migrate()
+        return backup.restore(self.engine, self.config.data_dir, source, progress)
 
     def health(self) -> dict[str, Any]:
         """Whether the database answers and is migrated to the newest revision."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from registry.documents import GeneratedFile, NewDocument, new_public_id
 from registry.model import ActRef, Node, Note, NotedAmendment, ParsedAct
 
 
@@ -88,3 +89,28 @@ def insert_after(eid: str, num: str, kk: str) -> dict[str, Any]:
 
 def repeal(eid: str) -> dict[str, Any]:
     return {"op": "repeal", "eid": eid}
+
+
+def new_document(
+    *,
+    series: str = "order",
+    kind: str = "order",
+    numbered: bool = True,
+    data: dict[str, Any] | None = None,
+    files: list[GeneratedFile] | None = None,
+    **more: Any,
+) -> NewDocument:
+    """A document record as the workflow hands it to the registry (a fresh public id)."""
+    return NewDocument(
+        public_id=new_public_id(),
+        template_id=series,
+        template_version="v1",
+        kind=kind,
+        series=series,
+        numbered=numbered,
+        issuer="department",
+        title="Бұйрық",
+        data=data if data is not None else {"kk": {}},
+        files=files or [],
+        **more,
+    )

@@ -15,7 +15,7 @@ from registry import documents as records
 from registry.config import RegistryConfig
 from registry.errors import Conflict, Invalid, NotFound
 from registry.service import Registry
-from tests.factories import small_act
+from tests.factories import new_document, small_act
 
 DAY = date(2026, 11, 25)
 
@@ -29,15 +29,9 @@ def reg(db_url: str, tmp_path: Path) -> Iterator[Registry]:
 
 
 def draft(reg: Registry, *, series: str = "order", numbered: bool = True, **extra: Any) -> str:
-    new = records.NewDocument(
-        public_id=records.new_public_id(),
-        template_id=series,
-        template_version="v1",
-        kind="order",
+    new = new_document(
         series=series,
         numbered=numbered,
-        issuer="department",
-        title="Бұйрық",
         data={"kk": {"subject": "Тексеру"}},
         files=[records.GeneratedFile("kk", "docx", "application/x-test", b"draft body")],
         **extra,
@@ -232,17 +226,7 @@ def test_an_unnumbered_document_gets_no_date_on_finalisation(reg: Registry) -> N
 
 
 def test_issuing_at_once_records_nothing_when_production_fails(reg: Registry) -> None:
-    new = records.NewDocument(
-        public_id=records.new_public_id(),
-        template_id="order",
-        template_version="v1",
-        kind="order",
-        series="order",
-        numbered=True,
-        issuer="department",
-        title="Бұйрық",
-        data={"kk": {}},
-    )
+    new = new_document()
 
     def broken(number: str | None, day: date | None) -> list[records.GeneratedFile]:
         raise RuntimeError("LibreOffice crashed")

@@ -15,6 +15,7 @@ from registry.service import Registry
 from search.backend import SearchBackend
 from search.query import parse_query
 from search.service import Search
+from tests.factories import new_document
 from tests.templates.docx_factory import make_docx
 
 DAY = date(2026, 11, 25)
@@ -39,15 +40,9 @@ def search(tmp_path: Path, backend: SearchBackend) -> Iterator[Search]:
 
 def draft(registry: Registry, kind: str, text: str) -> str:
     docx = make_docx(["БҰЙРЫҚ", text])
-    new = records.NewDocument(
-        public_id=records.new_public_id(),
-        template_id=kind,
-        template_version="v1",
-        kind=kind,
+    new = new_document(
         series=kind,
-        numbered=True,
-        issuer="department",
-        title="Бұйрық",
+        kind=kind,
         data={"kk": {"text": text}},
         files=[records.GeneratedFile("kk", "docx", DOCX, docx)],
     )
