@@ -46,9 +46,13 @@ system-deps: ## install the missing Debian packages (PostgreSQL, Chromium, fonts
 
 # Prerequisites run in this order (and stop at the first failure) unless make runs with -j.
 test: venv system-deps uno lint ## system packages, lint, then pytest against throw-away PostgreSQL, Elasticsearch and Chromium
-	# Both servers are stopped whatever happens from here on (a failing Elasticsearch stop does
-	# not skip PostgreSQL's); the exit status stays pytest's.
-	trap 'bash scripts/elasticsearch.sh stop || true; bash scripts/postgres.sh stop' EXIT
+	# The servers this run starts are stopped whatever happens from here on (a failing
+	# Elasticsearch stop does not skip PostgreSQL's); ones already running (`make pg`, `make es`)
+	# are left running. The exit status stays pytest's.
+	stop_es=true; stop_pg=true
+	bash scripts/elasticsearch.sh status >/dev/null && stop_es=false
+	bash scripts/postgres.sh status >/dev/null && stop_pg=false
+	trap '! $$stop_es || bash scripts/elasticsearch.sh stop || true; ! $$stop_pg || bash scripts/postgres.sh stop' EXIT
 	bash scripts/postgres.sh start
 	bash scripts/elasticsearch.sh start
 	KENSE_TEST_DATABASE_URL="$$(bash scripts/postgres.sh url)" \
