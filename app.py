@@ -7,6 +7,7 @@ import getpass
 import json
 import logging
 import re
+import signal
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -368,8 +369,16 @@ def serve(state: _AppState, host: str, port: int) -> None:
 
     app = create_app({"SEARCH_DRAIN": "background"})
     search_routes.catch_up(app)
+    # SIGTERM (systemd, `kill`) exits through SystemExit, so the exit handlers stop the
+    # LibreOffice workers instead of leaving them orphaned.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     logging.getLogger("kense").info("serving", extra={"host": host, "port": port})
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    logging.getLogger("kense").info("stopping", extra={"signal": signum})
+    sys.exit(0)
 
 
 registry_cli.register(cli)
