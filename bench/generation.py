@@ -20,9 +20,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
-import os
-import platform
 import statistics
 import sys
 import threading
@@ -32,7 +29,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bench.registry import git_commit, progress, summary
+from bench.registry import environment, progress, summary, write_results
 from templates import pdf
 from templates.catalog import Catalog
 from templates.convert import DEFAULT_PYTHON, PDFA_OPTIONS, ColdConverter, UnoPool
@@ -66,7 +63,7 @@ def ours(pool: UnoPool, template: bytes, data: dict[str, Any]) -> bytes:
 
 
 def raw_client(port: int) -> Callable[[bytes], bytes]:
-    from unoserver.client import UnoClient
+    from unoserver.client import UnoClient  # type: ignore[import-untyped]
 
     client = UnoClient(server="127.0.0.1", port=str(port))
 
@@ -94,7 +91,8 @@ def bench_latency(pool: UnoPool, rounds: int) -> Json:
         for _ in range(2):  # warm-up: LibreOffice loads fonts and filters on first use
             ours(pool, template, data)
             raw(docx)
-        mine, theirs = [], []
+        mine: list[int] = []
+        theirs: list[int] = []
         ours_call = partial(ours, pool, template, data)
         raw_call = partial(raw, docx)
         for i in range(rounds):
@@ -193,17 +191,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         pool.start()
         progress(f"throughput: {THROUGHPUT_DOCS} documents")
         results["throughput"] = bench_throughput(pool, THROUGHPUT_DOCS, THREADS)
-    results["environment"] = {
-        "when": time.strftime("%Y-%m-%d %H:%M"),
-        "commit": git_commit(),
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
-        "elapsed_s": time.perf_counter() - began,
-    }
+    results["environment"] = environment(began)
     print_report(results)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    progress(f"figures written to {args.json}")
+    write_results(args.json, results)
     return 0
 
 

@@ -896,6 +896,24 @@ def print_report(results: Json) -> None:
     print("\n".join(out), flush=True)
 
 
+def environment(began: float) -> Json:
+    """Where and when a benchmark ran, for its results file."""
+    return {
+        "when": time.strftime("%Y-%m-%d %H:%M"),
+        "commit": git_commit(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "elapsed_s": time.perf_counter() - began,
+    }
+
+
+def write_results(path: Path, results: Json) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
+    progress(f"figures written to {path}")
+
+
 def git_commit() -> str:
     try:
         found = subprocess.run(
@@ -984,18 +1002,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             backend.close()
 
-    results["environment"] = {
-        "when": time.strftime("%Y-%m-%d %H:%M"),
-        "commit": git_commit(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "cpus": os.cpu_count(),
-        "elapsed_s": time.perf_counter() - began,
-    }
+    results["environment"] = environment(began)
     print_report(results)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
-    progress(f"figures written to {args.json}")
+    write_results(args.json, results)
     return 0
 
 

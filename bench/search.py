@@ -29,7 +29,6 @@ import copy
 import hashlib
 import json
 import os
-import platform
 import random
 import re
 import shutil
@@ -45,7 +44,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from bench.registry import git_commit, no_gc, progress, summary
+from bench.registry import environment, no_gc, progress, summary, write_results
 from search import elastic as elastic_module
 from search.analysis import normalised_text
 from search.backend import Plan, SearchBackend, plan
@@ -1023,18 +1022,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
 
     results["mix"] = [{"label": q.label, "q": q.query.text} for q in mix]
-    results["environment"] = {
-        "when": time.strftime("%Y-%m-%d %H:%M"),
-        "commit": git_commit(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "cpus": os.cpu_count(),
-        "elapsed_s": time.perf_counter() - began,
-    }
+    results["environment"] = environment(began)
     print_report(results)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
-    progress(f"figures written to {args.json}")
+    write_results(args.json, results)
     return 0
 
 

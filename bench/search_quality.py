@@ -20,7 +20,6 @@ The table goes to stdout, progress to stderr, every figure to bench/results/sear
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import re
@@ -35,7 +34,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from bench.registry import git_commit, progress
+from bench.registry import git_commit, progress, write_results
 from registry.config import RegistryConfig
 from registry.service import Registry
 from search.config import SearchConfig
@@ -268,9 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if name != "naive"
     }
     print_report(results, qualities)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    progress(f"figures written to {args.json}")
+    write_results(args.json, results)
     return 0
 
 

@@ -67,22 +67,23 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path}/kense.db"
 
 
-def open_registry(url: str) -> Registry:
-    registry = Registry.open(RegistryConfig(database_url=url))
+def open_registry(url: str, data_dir: Path) -> Registry:
+    """A migrated registry whose stored files (decisions, documents) go under ``data_dir``."""
+    registry = Registry.open(RegistryConfig(database_url=url, data_dir=data_dir))
     registry.migrate()
     return registry
 
 
 @pytest.fixture
-def registry(db_url: str) -> Iterator[Registry]:
-    """An empty, migrated registry on each backend."""
-    reg = open_registry(db_url)
+def registry(db_url: str, tmp_path: Path) -> Iterator[Registry]:
+    """An empty, migrated registry on each backend, its files under the test's directory."""
+    reg = open_registry(db_url, tmp_path / "data")
     yield reg
     reg.close()
 
 
 @pytest.fixture
-def sqlite_registry(sqlite_url: str) -> Iterator[Registry]:
-    reg = open_registry(sqlite_url)
+def sqlite_registry(sqlite_url: str, tmp_path: Path) -> Iterator[Registry]:
+    reg = open_registry(sqlite_url, tmp_path / "data")
     yield reg
     reg.close()

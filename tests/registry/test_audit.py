@@ -7,7 +7,6 @@ dropped first, then rows are edited, deleted or swapped directly.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -26,11 +25,9 @@ URI = "/akn/kz-kus/act/resolution/2021-01-15/3"
 
 
 @pytest.fixture
-def reg(db_url: str, tmp_path: Path) -> Iterator[Registry]:
-    registry = Registry.open(RegistryConfig(database_url=db_url, data_dir=tmp_path / "data"))
-    registry.migrate()
-    yield registry
-    registry.close()
+def reg(registry: Registry) -> Registry:
+    """The shared ``registry`` fixture (both backends), under a short name."""
+    return registry
 
 
 def changes(reg: Registry) -> str:

@@ -13,25 +13,19 @@ from click.testing import CliRunner
 
 import app as kense_app
 from registry import documents as records
-from registry.config import RegistryConfig
 from registry.errors import Conflict, Invalid
 from registry.service import Registry
+from tests.conftest import open_registry
 from tests.factories import amendment, new_document, substitute
 
 SEED = "/akn/kz-kus/act/resolution/2021-11-12/514"
 DAY = date(2026, 11, 25)
 
 
-def open_at(url: str, data_dir: Path) -> Registry:
-    registry = Registry.open(RegistryConfig(database_url=url, data_dir=data_dir))
-    registry.migrate()
-    return registry
-
-
 @pytest.fixture
 def source(sqlite_url: str, tmp_path: Path) -> Iterator[Registry]:
     """A registry with the seed, an amendment, an issued document with files, and its audit."""
-    registry = open_at(sqlite_url, tmp_path / "source")
+    registry = open_registry(sqlite_url, tmp_path / "source")
     registry.load_seed()
     registry.amend(SEED, amendment(substitute("chp_2__para_14", "Жаңа мәтін."), number="61"))
     new = new_document(
@@ -71,7 +65,7 @@ def test_restore_into_an_empty_database_gives_the_same_registry(
     archive = io.BytesIO()
     manifest = source.backup(archive)
     assert manifest["tables"]["audit_log"]["rows"] >= 3 and manifest["files"] == 2
-    target = open_at(db_url.replace("/kense.db", "/target.db"), tmp_path / "target")
+    target = open_registry(db_url.replace("/kense.db", "/target.db"), tmp_path / "target")
     try:
         target.restore(io.BytesIO(archive.getvalue()))
         assert snapshot(target) == snapshot(source)
@@ -108,7 +102,7 @@ def test_a_damaged_archive_restores_nothing(
             info = tarfile.TarInfo(member.name)
             info.size = len(data)
             new.addfile(info, io.BytesIO(data))
-    target = open_at(f"sqlite:///{tmp_path}/t2.db", tmp_path / "t2")
+    target = open_registry(f"sqlite:///{tmp_path}/t2.db", tmp_path / "t2")
     try:
         with pytest.raises(Invalid, match="does not match"):
             target.restore(io.BytesIO(tampered.getvalue()))

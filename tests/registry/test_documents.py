@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import text
 
 from registry import documents as records
-from registry.config import RegistryConfig
 from registry.errors import Conflict, Invalid, NotFound
 from registry.service import Registry
 from tests.factories import new_document, small_act
@@ -21,11 +18,9 @@ DAY = date(2026, 11, 25)
 
 
 @pytest.fixture
-def reg(db_url: str, tmp_path: Path) -> Iterator[Registry]:
-    registry = Registry.open(RegistryConfig(database_url=db_url, data_dir=tmp_path / "data"))
-    registry.migrate()
-    yield registry
-    registry.close()
+def reg(registry: Registry) -> Registry:
+    """The shared ``registry`` fixture (both backends), under a short name."""
+    return registry
 
 
 def draft(reg: Registry, *, series: str = "order", numbered: bool = True, **extra: Any) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -38,7 +39,7 @@ def non_conflicting(draw: st.DrawFn) -> list[dict[str, Any]]:
 
 
 def _enter_all(items: list[dict[str, Any]], folder: str) -> Registry:
-    registry = open_registry(f"sqlite:///{folder}/kense.db")
+    registry = open_registry(f"sqlite:///{folder}/kense.db", Path(folder) / "data")
     registry.store_parsed(small_act(paragraphs=4), None)
     for item in items:
         registry.amend(URI, item)

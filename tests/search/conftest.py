@@ -64,7 +64,7 @@ def backend(request: pytest.FixtureRequest) -> SearchBackend:
 
 @pytest.fixture
 def seeded(tmp_path: Path) -> Iterator[Registry]:
-    registry = open_registry(f"sqlite:///{tmp_path}/kense.db")
+    registry = open_registry(f"sqlite:///{tmp_path}/kense.db", tmp_path / "data")
     registry.load_seed()
     yield registry
     registry.close()

@@ -22,6 +22,7 @@ import pytest
 from docx import Document
 from jinja2 import nodes
 
+from registry.documents import ISSUING_BODIES
 from templates.catalog import Catalog, Template, label_paths
 from templates.engine import (
     document_text,
@@ -50,14 +51,6 @@ SHIPPED = {
     "resolution-amending",
     "consolidated",
 }
-ISSUERS = {
-    "department": {
-        "kk": "Қостанай облысы әкімдігінің жұмыспен қамтуды үйлестіру және әлеуметтік "
-        "бағдарламалар басқармасы",
-        "ru": "Управление координации занятости и социальных программ акимата Костанайской области",
-    },
-    "akimat": {"kk": "Қостанай облысы әкімдігі", "ru": "Акимат Костанайской области"},
-}
 NUMBER, DATE = "15", "2025-03-14"
 
 CATALOG = Catalog()
@@ -73,7 +66,7 @@ def doc_context(template: Template, lang: str, *, draft: bool = False) -> dict[s
         "number": None if draft else NUMBER,
         "date": None if draft else DATE,
         "draft": draft,
-        "issuer": ISSUERS[issuer][lang],
+        "issuer": ISSUING_BODIES[issuer][lang],
     }
 
 
@@ -313,7 +306,7 @@ def test_page_layout(template: Template, lang: str) -> None:
         assert "PAGE" in footer._element.xml
     header = "".join(p.text for p in section.header.paragraphs)
     issuer = "akimat" if template.kind == "resolution" else "department"
-    assert header == ISSUERS[issuer][lang]
+    assert header == ISSUING_BODIES[issuer][lang]
     styles = doc.styles.element.xml
     assert 'w:ascii="Times New Roman"' in styles
     assert 'w:sz w:val="28"' in styles
