@@ -36,10 +36,12 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
 	touch $@
 
-run: venv uno ## initialise var/kense.db (SQLite, embedded search) and serve on $(HOST):$(PORT)
+run: venv uno ## initialise var/kense.db (SQLite, embedded search), make the first administrator, serve on $(HOST):$(PORT)
 	mkdir -p var
 	$(BIN)/kense init
-	exec $(BIN)/kense serve --host $(HOST) --port $(PORT)
+	$(BIN)/kense users first-admin --username admin --password-file var/admin-password
+	@echo "Kense: http://$(HOST):$(PORT)/login  user admin, password in var/admin-password" >&2
+	KENSE_SESSION_COOKIE_SECURE=false exec $(BIN)/kense serve --host $(HOST) --port $(PORT)
 
 system-deps: ## install the missing Debian packages (PostgreSQL, Chromium, fonts); no-op if present
 	bash scripts/system-deps.sh

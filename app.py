@@ -3,29 +3,44 @@
 
 from __future__ import annotations
 
+import functools
 import getpass
 import json
 import logging
+import os
 import re
+import secrets
 import signal
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, redirect, request, url_for
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from registry import cli as registry_cli
+from registry import policy
 from registry import routes as registry_routes
 from registry.audit import acting_as, set_actor
-from registry.errors import Conflict, Invalid, NotFound, RegistryError
-from registry.openapi import openapi_document
+from registry.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    RegistryError,
+    TooManyAttempts,
+    Unauthenticated,
+)
+from registry.openapi import accounts_paths, openapi_document
 from registry.service import database_problem
 from search import cli as search_cli
 from search import routes as search_routes
+from search.documents import mask_personal_data
 from search.errors import InvalidQuery, SearchError, SearchUnavailable
 from search.openapi import openapi_paths as search_openapi_paths
 from templates import cli as templates_cli
@@ -53,6 +68,10 @@ DEFAULTS: dict[str, Any] = {
     #: default: CLI, tests), or "background" in a thread of its own (`kense serve`; set it for a
     #: WSGI server too).
     "SEARCH_DRAIN": "sync",
+    #: Session cookies are sent over HTTPS only; `make run` (plain HTTP on 127.0.0.1) sets false.
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
 }
 #: The settings each package takes, as (config key, the package's own field name).
 REGISTRY_KEYS = {
@@ -119,18 +138,86 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         registry_routes.registry_of(app),
     )
     _register_errors(app)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _stored_secret(Path(app.config["DATA_DIR"]))
     app.before_request(_refuse_control_characters)
-    app.before_request(_act_as_web_user)
+    app.before_request(_authorize_request)
     app.after_request(_security_headers)
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/readyz", "readyz", readyz)
     app.add_url_rule("/api/v1/openapi.json", "openapi", openapi)
+    _require_policy_for_every_route(app)
     return app
+
+
+def _stored_secret(data_dir: Path) -> str:
+    """The key that signs session cookies: KENSE_SECRET_KEY, or one made once and kept in the
+    data directory (mode 600). Several machines must share KENSE_SECRET_KEY."""
+    path = data_dir / "secret_key"
+    try:
+        return path.read_text("ascii").strip()
+    except FileNotFoundError:
+        pass
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker made it first
+        return path.read_text("ascii").strip()
+    with os.fdopen(fd, "w") as out:
+        out.write(key)
+    return key
+
+
+#: Where a route's view arguments or a command's parameters name the scoped record.
+_SCOPE_KEYS = {"document": ("document_id",), "template": ("template_id", "template")}
+
+
+def _body_of(app: Flask, scope: str, names: Mapping[str, Any]) -> str:
+    """The issuing body of the document or template a request or command names."""
+    value = next(str(names[k]) for k in _SCOPE_KEYS[scope] if k in names)
+    if scope == "document":
+        issuer: str = registry_routes.registry_of(app).document(value)["issuer"]
+        return issuer
+    body: str = templates_routes.documents_of(app).issuer(value)
+    return body
+
+
+def _require_policy_for_every_route(app: Flask) -> None:
+    """A route the policy does not list would be refused to everyone: fail at start-up instead."""
+    missing = [
+        f"{rule.endpoint} {method}"
+        for rule in app.url_map.iter_rules()
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
+        if (rule.endpoint, method) not in policy.ROUTES
+    ]
+    if missing:
+        raise RuntimeError(f"routes without an authorization rule: {', '.join(missing)}")
+
+
+def _authorize_request() -> BaseResponse | None:
+    """The one gate of every web request: who asks (bearer token or session), CSRF for forms
+    and session-authenticated writes, then the policy's rule for the route (401 → 403)."""
+    if request.endpoint is None:  # no such route: let routing answer 404/405
+        return None
+    principal = registry_routes.resolve_principal()
+    g.kense_principal = principal
+    set_actor(principal.actor if principal.authenticated else "web:anonymous")
+    registry_routes.check_csrf(principal)
+    view_args = request.view_args or {}
+    rule = policy.route_rule(request.endpoint, request.method, view_args)
+    if rule is None:
+        raise Forbidden(f"{request.method} {request.path} is not open to anyone")
+    policy.authorize(principal, rule.action)
+    if rule.scope is not None:
+        policy.authorize(principal, rule.action, _body_of(current_app, rule.scope, view_args))
+    return None
 
 
 def openapi() -> BaseResponse:
     """The OpenAPI document: the paths of the registry, search and documents."""
     document = openapi_document()
+    document["paths"].update(accounts_paths())
     document["paths"].update(search_openapi_paths())
     document["paths"].update(templates_openapi_paths())
     return Response(json.dumps(document, ensure_ascii=False), mimetype="application/json")
@@ -202,11 +289,6 @@ def readyz() -> BaseResponse:
     )
 
 
-def _act_as_web_user() -> None:
-    """Until accounts exist, web changes are recorded under one anonymous name."""
-    set_actor(templates_routes.WEB_ACTOR)
-
-
 def _reject_unknown_settings(app: Flask) -> None:
     """A mistyped KENSE_ variable fails at start-up instead of being silently ignored."""
     known = (
@@ -230,7 +312,8 @@ def _is_flask_key(key: str) -> bool:
 
 
 class JsonLogFormatter(logging.Formatter):
-    """One JSON object a line: time, level, logger, message and any ``extra`` fields."""
+    """One JSON object a line: time, level, logger, message and any ``extra`` fields. An ИИН or
+    БИН anywhere in it (a message, an exception's text) is masked: logs leave the office."""
 
     _PLAIN = frozenset(vars(logging.makeLogRecord({})))
 
@@ -244,7 +327,7 @@ class JsonLogFormatter(logging.Formatter):
         entry.update({k: v for k, v in vars(record).items() if k not in self._PLAIN})
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        return mask_personal_data(json.dumps(entry, ensure_ascii=False, default=str))
 
 
 def configure_logging(level: str) -> None:
@@ -270,6 +353,9 @@ STATUS: dict[type[Exception], int] = {
     TemplateChanged: 409,
     ConverterUnavailable: 503,
     ConversionError: 502,
+    Unauthenticated: 401,
+    Forbidden: 403,
+    TooManyAttempts: 429,
 }
 
 
@@ -281,10 +367,21 @@ def _register_errors(app: Flask) -> None:
     """Every error leaves as JSON of one shape; no stack trace reaches a client."""
 
     @app.errorhandler(RegistryError)
-    def _registry_error(exc: RegistryError) -> BaseResponse | tuple[dict[str, Any], int]:
+    def _registry_error(exc: RegistryError) -> BaseResponse:
         status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
+        if status == 401 and registry_routes.html_error(401, exc.message) is not None:
+            return redirect(url_for("registry_pages.login_page", next=request.full_path))
         page = registry_routes.html_error(status, exc.message)
-        return page or (error_body(exc.code, exc.message, exc.fields), status)
+        response = page or Response(
+            json.dumps(error_body(exc.code, exc.message, exc.fields), ensure_ascii=False),
+            status,
+            mimetype="application/json",
+        )
+        if isinstance(exc, Unauthenticated):
+            response.headers["WWW-Authenticate"] = 'Bearer realm="kense"'
+        if isinstance(exc, TooManyAttempts):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.errorhandler(SearchError)
     def _search_error(exc: SearchError) -> BaseResponse | tuple[dict[str, Any], int]:
@@ -332,8 +429,9 @@ def _register_errors(app: Flask) -> None:
 class _AppState:
     """Creates the app once, on first use, so `kense --help` needs no database."""
 
-    def __init__(self) -> None:
+    def __init__(self, as_user: str | None = None) -> None:
         self._app: Flask | None = None
+        self.as_user = as_user
 
     @property
     def app(self) -> Flask:
@@ -345,6 +443,13 @@ class _AppState:
     def registry(self) -> Any:
         return registry_routes.registry_of(self.app)
 
+    def principal(self) -> policy.Principal:
+        """The local operator, or the user named by ``--as``."""
+        if self.as_user is None:
+            return policy.operator(f"local:{getpass.getuser()}")
+        principal: policy.Principal = self.registry().user_principal(self.as_user)
+        return principal
+
     def search(self) -> Any:
         return search_routes.search_of(self.app)
 
@@ -353,11 +458,16 @@ class _AppState:
 
 
 @click.group(help="Kense: the registry of legal acts of the department, its documents and search.")
+@click.option(
+    "--as",
+    "as_user",
+    metavar="USER",
+    help="Act as this user (their roles apply; the audit trail names them) instead of as the "
+    "local operator.",
+)
 @click.pass_context
-def cli(ctx: click.Context) -> None:
-    ctx.obj = _AppState()
-    # The CLI acts as the local operator (design.md §2), recorded under the OS user.
-    ctx.with_resource(acting_as(f"local:{getpass.getuser()}"))
+def cli(ctx: click.Context, as_user: str | None) -> None:
+    ctx.obj = _AppState(as_user)
 
 
 @cli.command(help="Serve the web application and the HTTP API.")
@@ -384,6 +494,54 @@ def _exit_on_signal(signum: int, _frame: object) -> None:
 registry_cli.register(cli)
 search_cli.register(cli)
 templates_cli.register(cli)
+
+
+def command_paths(group: click.Group, prefix: str = "") -> dict[str, click.Command]:
+    """Every command that runs something, by its path ("users add")."""
+    found: dict[str, click.Command] = {}
+    for name, command in group.commands.items():
+        path = f"{prefix}{name}"
+        if isinstance(command, click.Group):
+            found |= command_paths(command, path + " ")
+        else:
+            found[path] = command
+    return found
+
+
+def _guarded(rule: policy.Rule, callback: Callable[..., Any]) -> Callable[..., Any]:
+    """Authorize before the command runs; the command acts under the principal's name."""
+
+    @templates_cli.handles_template_errors  # a refusal is reported like the command's errors
+    def authorized(state: _AppState, params: Mapping[str, Any]) -> policy.Principal:
+        principal = state.principal()
+        policy.authorize(principal, rule.action)
+        if rule.scope is not None and principal.kind != "operator":
+            policy.authorize(principal, rule.action, _body_of(state.app, rule.scope, params))
+        return principal
+
+    @functools.wraps(callback)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        state = click.get_current_context().find_object(_AppState)
+        assert state is not None
+        principal = authorized(state, kwargs)
+        with acting_as(principal.actor):
+            return callback(*args, **kwargs)
+
+    return run
+
+
+def _guard_commands(group: click.Group) -> None:
+    """The CLI goes through the same policy as the web: every command has its action."""
+    commands = command_paths(group)
+    missing = sorted(set(commands) - set(policy.COMMANDS))
+    if missing:
+        raise RuntimeError(f"commands without an authorization rule: {', '.join(missing)}")
+    for path, command in commands.items():
+        assert command.callback is not None
+        command.callback = _guarded(policy.COMMANDS[path], command.callback)
+
+
+_guard_commands(cli)
 
 
 def main() -> None:

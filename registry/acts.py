@@ -221,6 +221,7 @@ def list_works(
     day: date | None = None,
     subtype: str | None = None,
     q: str | None = None,
+    drafts: bool = True,
 ) -> list[dict[str, Any]]:
     query = select(works_table).order_by(works_table.c.date, works_table.c.number)
     if number:
@@ -237,6 +238,8 @@ def list_works(
             needle in text.casefold() for text in (row.issuer or "", row.number, *titles.values())
         ):
             continue  # in Python: SQLite's lower() knows only ASCII letters, not Қ or Ә
+        if not drafts and works.is_draft(conn, row.id):
+            continue
         result.append(
             {
                 "frbr_uri": row.frbr_uri,

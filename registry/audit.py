@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, text
@@ -132,11 +132,34 @@ def verify(conn: Connection) -> Verdict:
 
 
 def entries(
-    conn: Connection, *, action: str | None = None, limit: int = 200
+    conn: Connection,
+    *,
+    action: str | None = None,
+    actor: str | None = None,
+    subject: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    before: int | None = None,
+    limit: int = 200,
 ) -> list[dict[str, Any]]:
+    """The newest entries first. ``action`` matches a whole action or its family ("document"
+    matches "document.void"); ``since``/``until`` are UTC days, both included; ``before`` pages
+    back from an entry's seq."""
     query = select(audit_log).order_by(audit_log.c.seq.desc()).limit(limit)
     if action:
-        query = query.where(audit_log.c.action == action)
+        query = query.where(
+            (audit_log.c.action == action) | audit_log.c.action.startswith(action + ".")
+        )
+    if actor:
+        query = query.where(audit_log.c.actor == actor)
+    if subject:
+        query = query.where(audit_log.c.subject == subject)
+    if since:
+        query = query.where(audit_log.c.at >= since.isoformat())
+    if until:
+        query = query.where(audit_log.c.at < (until + timedelta(days=1)).isoformat())
+    if before:
+        query = query.where(audit_log.c.seq < before)
     return [
         {k: getattr(r, k) for k in ("seq", "at", "actor", "action", "subject", "detail", "hash")}
         for r in conn.execute(query)

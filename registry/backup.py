@@ -31,7 +31,7 @@ from registry.store import metadata
 
 FORMAT = "kense-backup/1"
 #: Tables whose rows name a stored file in their ``path`` column.
-FILE_TABLES = ("files", "document_files")
+FILE_TABLES = ("files", "document_files", "template_uploads")
 #: Alembic's own bookkeeping is not data.
 SKIPPED = frozenset({"alembic_version"})
 Progress = Callable[[str], None]

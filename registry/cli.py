@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 import json
+import os
+import secrets
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 from sqlalchemy.exc import DBAPIError
 
-from registry.errors import Conflict, Invalid, NotFound, ParseError, RegistryError
+from registry.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    ParseError,
+    RegistryError,
+    Unauthenticated,
+)
 from registry.formats import FORMATS, act_akn, act_json, act_text
+from registry.policy import BODIES, DEFAULT_BODY, ROLES, Action
 from registry.service import Registry, database_problem
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EXIT = {Invalid: 2, NotFound: 3, Conflict: 4}
+EXIT = {Invalid: 2, NotFound: 3, Conflict: 4, Forbidden: 5, Unauthenticated: 5}
 
 
 class _Date(click.ParamType[date, object]):
@@ -47,7 +58,8 @@ def echo_json(data: Any) -> None:
 
 
 def fail(exc: RegistryError) -> None:
-    """Report on stderr; exit 2 when invalid, 3 when not found, 4 on a conflict."""
+    """Report on stderr; exit 2 when invalid, 3 when not found, 4 on a conflict, 5 when the
+    acting user may not do it."""
     message = exc.message if isinstance(exc, ParseError) else f"error: {exc.message}"
     click.echo(message, err=True)
     sys.exit(next((code for cls, code in EXIT.items() if isinstance(exc, cls)), 1))
@@ -93,7 +105,8 @@ def acts_command(
     ctx: click.Context, number: str | None, day: date | None, subtype: str | None, as_json: bool
 ) -> None:
     """List the works in the registry."""
-    items = _registry(ctx).list_works(number=number, day=day, subtype=subtype)
+    drafts = ctx.obj.principal().can(Action.READ_DRAFTS)
+    items = _registry(ctx).list_works(number=number, day=day, subtype=subtype, drafts=drafts)
     if as_json:
         echo_json({"items": items, "total": len(items)})
         return
@@ -142,6 +155,7 @@ def import_command(ctx: click.Context, file: Path, lang: str | None, work: str |
 def show_command(ctx: click.Context, uri: str, at: date | None, lang: str, fmt: str) -> None:
     """Print an act as it stood on a date."""
     registry = _registry(ctx)
+    registry.require_visible(uri, drafts=ctx.obj.principal().can(Action.READ_DRAFTS))
     view = registry.act_at(uri, lang, at or date.today())
     for gap in view.gaps:
         click.echo(f"note: {gap.message}", err=True)
@@ -164,7 +178,7 @@ def show_command(ctx: click.Context, uri: str, at: date | None, lang: str, fmt: 
 @handles_errors
 def versions_command(ctx: click.Context, uri: str, as_json: bool) -> None:
     """List the points in time at which an act's text changed, and pending changes."""
-    data = _registry(ctx).versions(uri)
+    data = _registry(ctx).versions(uri, drafts=ctx.obj.principal().can(Action.READ_DRAFTS))
     if as_json:
         echo_json(data)
         return
@@ -363,14 +377,29 @@ def audit_verify_command(ctx: click.Context, as_json: bool) -> None:
 
 
 @audit_group.command("list")
-@click.option("--action", help="Only this action, e.g. document.finalise.")
+@click.option("--action", help="An action or its family: document.finalise, document, login.")
+@click.option("--actor", help="Only entries by this actor, e.g. user:aigerim or local:root.")
+@click.option("--subject", help="Only entries about this subject (a URI, document id, username).")
+@click.option("--since", type=DATE, help="From this day (UTC), included.")
+@click.option("--until", type=DATE, help="To this day (UTC), included.")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 @handles_errors
-def audit_list_command(ctx: click.Context, action: str | None, limit: int, as_json: bool) -> None:
+def audit_list_command(
+    ctx: click.Context,
+    action: str | None,
+    actor: str | None,
+    subject: str | None,
+    since: date | None,
+    until: date | None,
+    limit: int,
+    as_json: bool,
+) -> None:
     """The newest entries first."""
-    items = _registry(ctx).audit_entries(action=action, limit=limit)
+    items = _registry(ctx).audit_entries(
+        action=action, actor=actor, subject=subject, since=since, until=until, limit=limit
+    )
     if as_json:
         echo_json({"items": items})
         return
@@ -379,6 +408,212 @@ def audit_list_command(ctx: click.Context, action: str | None, limit: int, as_js
             f"{item['seq']:>6} {item['at']} {item['actor']:24} {item['action']:18} "
             f"{item['subject']}"
         )
+
+
+ROLE = click.Choice(list(ROLES))
+BODY = click.Choice(list(BODIES))
+
+
+def _password(prompt: bool, from_stdin: bool) -> str:
+    """From the first line of stdin (scripts) or typed twice at a prompt (never an argument)."""
+    if from_stdin:
+        line = sys.stdin.readline()
+        return line.removesuffix("\n").removesuffix("\r")
+    if not prompt:
+        raise click.UsageError("give --password-stdin or run in a terminal")
+    value: str = click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
+    return value
+
+
+@click.group("users")
+def users_group() -> None:
+    """Accounts: add users, set passwords, grant and revoke roles per issuing body."""
+
+
+@users_group.command("add")
+@click.argument("username")
+@click.option("--role", "roles", type=ROLE, multiple=True, required=True, help="Repeatable.")
+@click.option("--body", type=BODY, default=DEFAULT_BODY, show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def users_add_command(
+    ctx: click.Context,
+    username: str,
+    roles: tuple[str, ...],
+    body: str,
+    password_stdin: bool,
+    as_json: bool,
+) -> None:
+    """Create a user with one or more roles in an issuing body."""
+    password = _password(sys.stdin.isatty(), password_stdin)
+    user = _registry(ctx).add_user(username, password, [(body, role) for role in roles])
+    _print_user(user, as_json)
+
+
+@users_group.command("passwd")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.pass_context
+@handles_errors
+def users_passwd_command(ctx: click.Context, username: str, password_stdin: bool) -> None:
+    """Set a user's password; ends the user's open sessions and lifts a lock-out."""
+    _registry(ctx).set_password(username, _password(sys.stdin.isatty(), password_stdin))
+    click.echo(f"password of {username} changed", err=True)
+
+
+@users_group.command("grant")
+@click.argument("username")
+@click.option("--role", "roles", type=ROLE, multiple=True, required=True, help="Repeatable.")
+@click.option("--body", type=BODY, default=DEFAULT_BODY, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def users_grant_command(
+    ctx: click.Context, username: str, roles: tuple[str, ...], body: str, as_json: bool
+) -> None:
+    """Give a user roles in an issuing body."""
+    user = _registry(ctx).change_roles(username, [(body, r) for r in roles], [])
+    _print_user(user, as_json)
+
+
+@users_group.command("revoke")
+@click.argument("username")
+@click.option("--role", "roles", type=ROLE, multiple=True, required=True, help="Repeatable.")
+@click.option("--body", type=BODY, default=DEFAULT_BODY, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def users_revoke_command(
+    ctx: click.Context, username: str, roles: tuple[str, ...], body: str, as_json: bool
+) -> None:
+    """Take roles in an issuing body from a user (their sessions end)."""
+    user = _registry(ctx).change_roles(username, [], [(body, r) for r in roles])
+    _print_user(user, as_json)
+
+
+@users_group.command("disable")
+@click.argument("username")
+@click.pass_context
+@handles_errors
+def users_disable_command(ctx: click.Context, username: str) -> None:
+    """Stop a user from signing in; their sessions and tokens stop working at once."""
+    _print_user(_registry(ctx).set_disabled(username, True), False)
+
+
+@users_group.command("enable")
+@click.argument("username")
+@click.pass_context
+@handles_errors
+def users_enable_command(ctx: click.Context, username: str) -> None:
+    """Let a disabled or locked-out user sign in again."""
+    _print_user(_registry(ctx).set_disabled(username, False), False)
+
+
+@users_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def users_list_command(ctx: click.Context, as_json: bool) -> None:
+    """The users, their roles and status."""
+    items = _registry(ctx).users()
+    if as_json:
+        echo_json({"items": items})
+        return
+    for user in items:
+        _print_user(user, False)
+
+
+@users_group.command("first-admin")
+@click.option("--username", default="admin", show_default=True)
+@click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@click.pass_context
+@handles_errors
+def users_first_admin_command(ctx: click.Context, username: str, password_file: Path) -> None:
+    """Create the first administrator with a random password written to PASSWORD_FILE (mode
+    600), unless an administrator exists; prints how to sign in (what `make run` does)."""
+    password = secrets.token_urlsafe(18)
+    if not _registry(ctx).first_administrator(username, password):
+        click.echo("an administrator exists already; sign in at /login", err=True)
+        return
+    password_file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(password + "\n")
+    click.echo(
+        f"created the administrator {username!r}; sign in at /login with the password in "
+        f"{password_file}, then add users with `kense users add`",
+        err=True,
+    )
+
+
+def _print_user(user: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        echo_json(user)
+        return
+    roles = ", ".join(f"{g['role']}@{g['body']}" for g in user["roles"]) or "(no roles)"
+    state = " [disabled]" if user["disabled"] else ""
+    state += f" [locked until {user['locked_until']}]" if user["locked_until"] else ""
+    click.echo(f"{user['username']}\t{roles}{state}")
+
+
+@click.group("tokens")
+def tokens_group() -> None:
+    """API tokens for integrations (sent as 'Authorization: Bearer <token>')."""
+
+
+@tokens_group.command("create")
+@click.argument("username")
+@click.option(
+    "--role", "roles", type=ROLE, multiple=True, help="Limit the token to these roles (repeatable)."
+)
+@click.option("--body", type=BODY, default=DEFAULT_BODY, show_default=True)
+@click.option("--label", default="", help="What the token is for.")
+@click.option("--expires-days", type=click.IntRange(1, 3650), help="Expire after N days.")
+@click.pass_context
+@handles_errors
+def tokens_create_command(
+    ctx: click.Context,
+    username: str,
+    roles: tuple[str, ...],
+    body: str,
+    label: str,
+    expires_days: int | None,
+) -> None:
+    """Create a token for USERNAME and print only the token (it is not shown again)."""
+    scopes = [(body, r) for r in roles] if roles else None
+    expires = timedelta(days=expires_days) if expires_days else None
+    token = _registry(ctx).create_token(username, scopes, label, expires)
+    click.echo(token.secret)
+    click.echo(f"token {token.id} for {username}", err=True)
+
+
+@tokens_group.command("list")
+@click.argument("username", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def tokens_list_command(ctx: click.Context, username: str | None, as_json: bool) -> None:
+    """The tokens (never their secrets), of one user or of all."""
+    items = _registry(ctx).tokens(username)
+    if as_json:
+        echo_json({"items": items})
+        return
+    for t in items:
+        scopes = ", ".join(f"{g['role']}@{g['body']}" for g in t["scopes"])
+        state = "active" if t["active"] else ("revoked" if t["revoked_at"] else "expired")
+        click.echo(f"{t['id']}\t{t['username']}\t{state}\t{scopes}\t{t['label']}")
+
+
+@tokens_group.command("revoke")
+@click.argument("token_id", type=int)
+@click.pass_context
+@handles_errors
+def tokens_revoke_command(ctx: click.Context, token_id: int) -> None:
+    """Revoke a token: it stops working at once."""
+    _registry(ctx).revoke_token(token_id)
+    click.echo(f"token {token_id} revoked", err=True)
 
 
 @click.command("backup")
@@ -429,6 +664,8 @@ COMMANDS = (
     history_command,
     decisions_group,
     audit_group,
+    users_group,
+    tokens_group,
     backup_command,
     restore_command,
 )

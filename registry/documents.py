@@ -281,7 +281,7 @@ def listing(
     query = select(documents.c.public_id).order_by(documents.c.id.desc())
     if template:
         query = query.where(documents.c.template_id == template)
-    summary = ("id", "template", "kind", "title", "status", "number", "date", "languages")
+    summary = ("id", "template", "kind", "issuer", "title", "status", "number", "date", "languages")
     found: list[dict[str, Any]] = []
     for row in conn.execute(query).all():
         item = get(conn, row.public_id)

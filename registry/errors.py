@@ -51,3 +51,25 @@ class ParseError(Invalid):
 
 class Conflict(RegistryError):
     code = "conflict"
+
+
+class Unauthenticated(RegistryError):
+    """Nobody is signed in (HTTP 401; the API never redirects to a login page)."""
+
+    code = "unauthenticated"
+
+
+class Forbidden(RegistryError):
+    """The signed-in user's roles do not allow the action (HTTP 403)."""
+
+    code = "forbidden"
+
+
+class TooManyAttempts(RegistryError):
+    """Sign-in refused for a while after repeated failures (HTTP 429)."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

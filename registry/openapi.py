@@ -48,6 +48,133 @@ _ERRORS = {
 }
 
 
+_REFUSED = {
+    "401": {"$ref": "#/components/responses/Error"},
+    "403": {"$ref": "#/components/responses/Error"},
+}
+_GRANTS = {
+    "type": "array",
+    "maxItems": 50,
+    "items": {
+        "type": "object",
+        "required": ["role"],
+        "properties": {
+            "body": {"type": "string", "enum": ["department", "akimat"]},
+            "role": {
+                "type": "string",
+                "enum": ["reader", "drafter", "signer", "registrar", "administrator"],
+            },
+        },
+    },
+}
+
+
+def _json_body(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def accounts_paths() -> dict[str, Any]:
+    """Sign-in, users, tokens and the audit trail."""
+    username = {"name": "username", "in": "path", "required": True, "schema": {"type": "string"}}
+    credentials: dict[str, Any] = {
+        "type": "object",
+        "required": ["username", "password"],
+        "properties": {"username": {"type": "string"}, "password": {"type": "string"}},
+    }
+    text = {"type": "string"}
+    return {
+        "/api/v1/session": {
+            "get": {
+                "summary": "Who is signed in (and the CSRF token of a browser session)",
+                "responses": {"200": _ok("The principal")},
+            },
+            "post": {
+                "summary": "Sign in with a username and password (sets the session cookie)",
+                "requestBody": _json_body(credentials),
+                "responses": {
+                    "200": _ok("Signed in"),
+                    "401": {"$ref": "#/components/responses/Error"},
+                    "422": {"$ref": "#/components/responses/Error"},
+                    "429": {"$ref": "#/components/responses/Error"},
+                },
+            },
+            "delete": {
+                "summary": "Sign out",
+                "responses": {"204": {"description": "Signed out"}, **_REFUSED},
+            },
+        },
+        "/api/v1/audit": {
+            "get": {
+                "summary": "Audit entries, newest first (administrators)",
+                "parameters": [
+                    {"name": "action", "in": "query", "schema": text},
+                    {"name": "actor", "in": "query", "schema": text},
+                    {"name": "subject", "in": "query", "schema": text},
+                    _date_param("since", False),
+                    _date_param("until", False),
+                    {"name": "before", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                ],
+                "responses": {"200": _ok("Entries"), "422": _ERRORS["422"], **_REFUSED},
+            }
+        },
+        "/api/v1/users": {
+            "get": {
+                "summary": "Users and their roles (administrators)",
+                "responses": {"200": _ok("Users"), **_REFUSED},
+            },
+            "post": {
+                "summary": "Add a user (administrators)",
+                "requestBody": _json_body(
+                    credentials | {"properties": credentials["properties"] | {"roles": _GRANTS}}
+                ),
+                "responses": {"201": _ok("The user"), **_ERRORS, **_REFUSED},
+            },
+        },
+        "/api/v1/users/{username}/roles": {
+            "put": {
+                "summary": "Set a user's roles (administrators; the user's sessions end)",
+                "parameters": [username],
+                "requestBody": _json_body(
+                    {"type": "object", "required": ["roles"], "properties": {"roles": _GRANTS}}
+                ),
+                "responses": {"200": _ok("The user"), **_ERRORS, **_REFUSED},
+            }
+        },
+        "/api/v1/users/{username}/tokens": {
+            "post": {
+                "summary": "Create an API token for a user; the token is shown once",
+                "parameters": [username],
+                "requestBody": _json_body(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "label": text,
+                            "roles": _GRANTS,
+                            "expires_days": {"type": "integer", "minimum": 1, "maximum": 3650},
+                        },
+                    }
+                ),
+                "responses": {"201": _ok("The token"), **_ERRORS, **_REFUSED},
+            }
+        },
+        "/api/v1/tokens/{token_id}": {
+            "delete": {
+                "summary": "Revoke a token",
+                "parameters": [
+                    {
+                        "name": "token_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer"},
+                    }
+                ],
+                "responses": {"200": _ok("Revoked"), **_ERRORS, **_REFUSED},
+            }
+        },
+    }
+
+
 def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
@@ -278,7 +405,22 @@ def openapi_document() -> dict[str, Any]:
                 }
             },
         },
+        "security": [{}, {"bearer": []}, {"session": []}],
         "components": {
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An API token from `kense tokens create USERNAME`",
+                },
+                "session": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": "session",
+                    "description": "The cookie POST /api/v1/session sets; writes also send "
+                    "the X-CSRF-Token header it returns",
+                },
+            },
             "responses": {
                 "Error": _ok("Error", {"$ref": "#/components/schemas/Error"}),
             },

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hmac
 import json
-from datetime import date
+import secrets
+from datetime import date, timedelta
 from io import BytesIO
 from typing import Any
 
@@ -12,17 +14,20 @@ from flask import (
     Flask,
     Response,
     current_app,
+    g,
     redirect,
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from registry.config import RegistryConfig
-from registry.errors import Invalid, NotFound
+from registry.errors import Forbidden, Invalid, NotFound, RegistryError, Unauthenticated
 from registry.formats import act_akn, act_json
+from registry.policy import ANONYMOUS, Action, Principal
 from registry.service import Registry
 
 EXTENSION = "kense.registry"
@@ -40,6 +45,7 @@ def init_app(app: Flask, settings: dict[str, Any]) -> None:
     app.extensions[EXTENSION] = Registry.open(RegistryConfig.from_mapping(settings))
     app.register_blueprint(api)
     app.register_blueprint(pages)
+    app.context_processor(lambda: {"principal": current_principal(), "csrf_token": csrf_token})
 
 
 def registry_of(app: Flask) -> Registry:
@@ -92,6 +98,7 @@ def list_acts() -> Response:
         day=day,
         subtype=request.args.get("type") or None,
         q=q,
+        drafts=sees_drafts(),
     )
     return _json({"items": items, "total": len(items)})
 
@@ -146,10 +153,12 @@ def act(tail: str) -> Response:
     registry = _registry()
     if request.method == "POST":
         return _post_to_act(registry, uri, rest)
+    registry.require_visible(uri, drafts=sees_drafts())
     if rest == "":
         return _json(act_json(registry.act_at(uri, _lang_arg(), _date_arg("at", date.today()))))
     if rest == "versions":
-        return _json(registry.versions(uri) | {"work": registry.work_info(uri)})
+        timeline = registry.versions(uri, drafts=sees_drafts())
+        return _json(timeline | {"work": registry.work_info(uri)})
     if rest == "diff":
         return _json(registry.diff(uri, _lang_arg(), _date_arg("from"), _date_arg("to")))
     if rest == "akn":
@@ -211,6 +220,10 @@ def _json_body() -> Any:
         raise Invalid(
             f"the body is not valid JSON: {exc}", fields={"body": "invalid JSON"}
         ) from exc
+    except RecursionError as exc:
+        raise Invalid(
+            "the body is nested too deeply", fields={"body": "nested too deeply"}
+        ) from exc
 
 
 @api.post("/decisions")
@@ -270,6 +283,7 @@ def _work_only(tail: str) -> str:
     uri, rest = _split(tail)
     if rest:
         raise NotFound(f"no such resource: {rest}", fields={"path": "unknown"})
+    _registry().require_visible(uri, drafts=sees_drafts())
     return uri
 
 
@@ -322,7 +336,7 @@ def home() -> BaseResponse:
 def act_list() -> Response:
     return _page(
         "acts.html",
-        items=_registry().list_works(q=request.args.get("q") or None),
+        items=_registry().list_works(q=request.args.get("q") or None, drafts=sees_drafts()),
         q=request.args.get("q", ""),
     )
 
@@ -334,8 +348,9 @@ def act_page(tail: str) -> Response:
     uri, rest = _split(tail)
     registry = _registry()
     lang = _lang_arg()
+    registry.require_visible(uri, drafts=sees_drafts())
     work = registry.work_info(uri)
-    versions = registry.versions(uri)
+    versions = registry.versions(uri, drafts=sees_drafts())
     if rest == "":
         at = _date_arg("at", date.today())
         view = registry.act_at(uri, lang, at)
@@ -367,3 +382,288 @@ def act_page(tail: str) -> Response:
             history=registry.provision_history(uri, lang, eid),
         )
     raise NotFound(f"no such page: {rest}")
+
+
+# --- who is asking ---------------------------------------------------------------------------
+
+BEARER = "Bearer "
+
+
+def current_principal() -> Principal:
+    """The principal app.py's gate resolved for this request (anonymous outside requests)."""
+    principal: Principal = g.get("kense_principal", ANONYMOUS)
+    return principal
+
+
+def sees_drafts() -> bool:
+    return current_principal().can(Action.READ_DRAFTS)
+
+
+def resolve_principal() -> Principal:
+    """A bearer token if one is sent (a wrong one is refused, never ignored), else the session's
+    user if the session is still valid, else anonymous."""
+    header = request.headers.get("Authorization")
+    if header is not None:
+        if not header.startswith(BEARER):
+            raise Unauthenticated("use 'Authorization: Bearer <token>'")
+        principal = _registry().token_principal(header[len(BEARER) :].strip())
+        if principal is None:
+            raise Unauthenticated("the token is unknown, revoked or expired")
+        return principal
+    user_id, epoch = session.get("uid"), session.get("epoch")
+    if isinstance(user_id, int) and isinstance(epoch, int):
+        principal = _registry().session_principal(user_id, epoch)
+        if principal is not None:
+            return principal
+        session.pop("uid", None)  # password, roles or status changed since: signed out
+        session.pop("epoch", None)
+    return ANONYMOUS
+
+
+def csrf_token() -> str:
+    """The session's CSRF token, made on first use; forms and scripts send it back."""
+    token = session.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        session["csrf"] = token
+    return token
+
+
+#: Writes that carry no session (a JSON sign-in cannot be sent cross-site without CORS).
+_CSRF_EXEMPT = {"registry_api.session_login"}
+
+
+def check_csrf(principal: Principal) -> None:
+    """A write by a signed-in browser session, and the sign-in form, must echo the CSRF token
+    (form field ``csrf_token`` or header ``X-CSRF-Token``). Bearer-token requests carry no
+    ambient credential and need none."""
+    if request.method in ("GET", "HEAD", "OPTIONS") or principal.via == "token":
+        return
+    if request.endpoint in _CSRF_EXEMPT:
+        return
+    if principal.via != "session" and request.endpoint != "registry_pages.login":
+        return
+    expected = session.get("csrf")
+    sent = request.headers.get("X-CSRF-Token")
+    if sent is None and request.mimetype in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        sent = request.form.get("csrf_token")
+    if not (isinstance(expected, str) and sent and hmac.compare_digest(expected, sent)):
+        raise Forbidden(
+            "the form is stale or was sent from another site: reload the page and try again",
+            fields={"csrf_token": "missing or wrong"},
+        )
+
+
+def _start_session(username: str, password: str) -> Principal:
+    outcome = _registry().login(username, password)
+    session.clear()
+    session.permanent = True
+    session["uid"] = outcome.user_id
+    session["epoch"] = outcome.epoch
+    session["csrf"] = secrets.token_urlsafe(32)
+    assert outcome.principal is not None
+    return outcome.principal
+
+
+def _credentials(data: Any) -> tuple[str, str]:
+    if not isinstance(data, dict):
+        raise Invalid("send the username and password", fields={"username": "required"})
+    username, password = data.get("username"), data.get("password")
+    errors = {}
+    if not isinstance(username, str) or not username:
+        errors["username"] = "required"
+    if not isinstance(password, str) or not password:
+        errors["password"] = "required"
+    if errors:
+        raise Invalid(f"{' and '.join(errors)} required", fields=errors)
+    assert isinstance(username, str) and isinstance(password, str)
+    if len(username) > 64 or len(password) > 1024:
+        raise Unauthenticated("the username or password is wrong")
+    return username, password
+
+
+@api.get("/session")
+def session_info() -> Response:
+    principal = current_principal()
+    body: dict[str, Any] = {"authenticated": principal.authenticated, "user": principal.to_dict()}
+    if principal.via == "session":
+        body["csrf_token"] = csrf_token()
+    return _json(body)
+
+
+@api.post("/session")
+def session_login() -> Response:
+    """Sign in with {"username", "password"}: sets the session cookie; returns the CSRF token."""
+    principal = _start_session(*_credentials(_json_body()))
+    return _json({"authenticated": True, "user": principal.to_dict(), "csrf_token": csrf_token()})
+
+
+@api.delete("/session")
+def session_logout() -> Response:
+    session.clear()
+    return Response(status=204)
+
+
+def _limit_arg(default: int = 100, maximum: int = 1000) -> int:
+    value = request.args.get("limit")
+    if not value:
+        return default
+    if not value.isdigit() or not 1 <= int(value) <= maximum:
+        raise Invalid(f"limit is a number 1–{maximum}", fields={"limit": f"1–{maximum}"})
+    return int(value)
+
+
+def _audit_filters() -> dict[str, Any]:
+    filters: dict[str, Any] = {}
+    for name in ("action", "actor", "subject"):
+        value = request.args.get(name)
+        if value:
+            if len(value) > 300:
+                raise Invalid(f"{name} is too long", fields={name: "at most 300 characters"})
+            filters[name] = value
+    for name in ("since", "until"):
+        if request.args.get(name):
+            filters[name] = _date_arg(name)
+    before = request.args.get("before")
+    if before:
+        if not before.isdigit():
+            raise Invalid("before is an entry number", fields={"before": "a number"})
+        filters["before"] = int(before)
+    filters["limit"] = _limit_arg()
+    return filters
+
+
+@api.get("/audit")
+def audit_api() -> Response:
+    """Audit entries, newest first, filtered by action (or family), actor, subject, days."""
+    items = _registry().audit_entries(**_audit_filters())
+    return _json({"items": items, "total": len(items)})
+
+
+@api.get("/users")
+def users_api() -> Response:
+    items = _registry().users()
+    return _json({"items": items, "total": len(items)})
+
+
+def _grants_of(data: Any, name: str = "roles") -> list[tuple[str, str]]:
+    from registry.policy import DEFAULT_BODY
+
+    if not isinstance(data, list) or len(data) > 50:
+        raise Invalid(f"{name} is a list of {{body, role}}", fields={name: "a list"})
+    grants = []
+    for item in data:
+        if not isinstance(item, dict) or not isinstance(item.get("role"), str):
+            raise Invalid(f"each of {name} is {{body, role}}", fields={name: "{body, role}"})
+        body = item.get("body", DEFAULT_BODY)
+        if not isinstance(body, str):
+            raise Invalid("body is a string", fields={"body": "a string"})
+        grants.append((body, item["role"]))
+    return grants
+
+
+@api.post("/users")
+def add_user() -> Response:
+    """{"username", "password", "roles": [{"body", "role"}]} → the user (201)."""
+    body = _json_body()
+    username, password = _credentials(body)
+    user = _registry().add_user(username, password, _grants_of(body.get("roles", [])))
+    return _json(user, 201)
+
+
+@api.put("/users/<username>/roles")
+def user_roles(username: str) -> Response:
+    """Set the user's roles to exactly {"roles": [...]} (their sessions end)."""
+    body = _json_body()
+    if not isinstance(body, dict):
+        raise Invalid('send {"roles": [{"body", "role"}]}', fields={"roles": "required"})
+    wanted = _grants_of(body.get("roles"))
+    registry = _registry()
+    held = registry.user(username)
+    current = [(g["body"], g["role"]) for g in held["roles"]]
+    revoke = [grant for grant in current if grant not in wanted]
+    return _json(registry.change_roles(username, wanted, revoke))
+
+
+@api.post("/users/<username>/tokens")
+def create_token(username: str) -> Response:
+    """{"label", "roles" (optional: a subset of the user's), "expires_days"} → the token, once."""
+    body = _json_body()
+    if body is None:
+        body = {}
+    if not isinstance(body, dict):
+        raise Invalid("send an object", fields={"body": "object"})
+    label = body.get("label", "")
+    if not isinstance(label, str):
+        raise Invalid("label is a string", fields={"label": "a string"})
+    scopes = _grants_of(body["roles"]) if body.get("roles") is not None else None
+    days = body.get("expires_days")
+    if days is not None and (
+        not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 3650
+    ):
+        raise Invalid("expires_days is 1–3650", fields={"expires_days": "1–3650"})
+    token = _registry().create_token(
+        username, scopes, label, timedelta(days=days) if days else None
+    )
+    return _json({"id": token.id, "username": username, "token": token.secret}, 201)
+
+
+@api.delete("/tokens/<int:token_id>")
+def revoke_token(token_id: int) -> Response:
+    return _json(_registry().revoke_token(token_id))
+
+
+# --- sign-in and audit pages ---------------------------------------------------------------------
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site (never //host or a scheme): no open redirect after sign-in."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return url_for("registry_pages.act_list")
+    return target
+
+
+@pages.get("/login")
+def login_page() -> Response:
+    csrf_token()
+    return _page("login.html", next=_safe_next(request.args.get("next")), error=None)
+
+
+@pages.post("/login")
+def login() -> BaseResponse:
+    target = _safe_next(request.form.get("next"))
+    try:
+        _start_session(*_credentials(request.form))
+    except (Unauthenticated, Invalid) as exc:
+        return _login_again(target, exc.message, 401 if isinstance(exc, Unauthenticated) else 422)
+    except RegistryError as exc:  # locked out
+        return _login_again(target, exc.message, 429)
+    return redirect(target)
+
+
+def _login_again(target: str, message: str, status: int) -> Response:
+    response = _page("login.html", next=target, error=message)
+    response.status_code = status
+    return response
+
+
+@pages.post("/logout")
+def logout() -> BaseResponse:
+    session.clear()
+    return redirect(url_for("registry_pages.act_list"))
+
+
+@pages.get("/audit")
+def audit_page() -> Response:
+    registry = _registry()
+    filters = _audit_filters()
+    return _page(
+        "audit.html",
+        items=registry.audit_entries(**filters),
+        verdict=registry.audit_verify(),
+        args=request.args,
+        limit=filters["limit"],
+    )

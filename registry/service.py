@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from importlib import resources
 from typing import IO, Any
 
@@ -16,17 +16,30 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from registry import acts, amend, audit, backup, blobs, decisions, documents, migrate, works
+from registry import (
+    accounts,
+    acts,
+    amend,
+    audit,
+    backup,
+    blobs,
+    decisions,
+    documents,
+    migrate,
+    template_files,
+    works,
+)
 from registry.acts import ActView
 from registry.akn import from_akn
 from registry.config import RegistryConfig
 from registry.diff import diff_trees
 from registry.diff import to_dict as diff_dict
-from registry.errors import Conflict, Invalid
+from registry.errors import Conflict, Invalid, NotFound
 from registry.importing import ImportResult, import_act
 from registry.locks import named_lock
 from registry.model import ActRef, Lang, Node, ParsedAct, is_lang
 from registry.parse import parse_official_text
+from registry.policy import Principal
 from registry.store import make_engine, reading, writing
 from registry.uri import FrbrUri
 
@@ -290,6 +303,93 @@ class Registry:
         self._committed()
         return adopted
 
+    # --- template files ---
+
+    def upload_template_file(
+        self, template_id: str, lang: str, data: bytes, actor: str
+    ) -> dict[str, Any]:
+        """Keep an uploaded (already checked) DOCX as the template's file in ``lang``."""
+        with writing(self.engine) as conn:
+            return template_files.record(conn, self.config.data_dir, template_id, lang, data, actor)
+
+    def template_files(self, template_id: str) -> dict[str, bytes]:
+        """The uploaded files in use for a template: language → DOCX bytes."""
+        with reading(self.engine) as conn:
+            return template_files.current(conn, self.config.data_dir, template_id)
+
+    def template_uploads(self, template_id: str) -> list[dict[str, Any]]:
+        with reading(self.engine) as conn:
+            return template_files.history(conn, template_id)
+
+    # --- accounts ---
+
+    def add_user(self, username: str, password: str, grants: list[Any]) -> dict[str, Any]:
+        with writing(self.engine) as conn:
+            return accounts.add_user(conn, username, password, grants)
+
+    def set_password(self, username: str, password: str) -> None:
+        with writing(self.engine) as conn:
+            accounts.set_password(conn, username, password)
+
+    def change_roles(self, username: str, grant: list[Any], revoke: list[Any]) -> dict[str, Any]:
+        with writing(self.engine) as conn:
+            return accounts.change_roles(conn, username, grant, revoke)
+
+    def set_disabled(self, username: str, disabled: bool) -> dict[str, Any]:
+        with writing(self.engine) as conn:
+            return accounts.set_disabled(conn, username, disabled)
+
+    def user(self, username: str) -> dict[str, Any]:
+        with reading(self.engine) as conn:
+            return accounts.describe(conn, username)
+
+    def users(self) -> list[dict[str, Any]]:
+        with reading(self.engine) as conn:
+            return accounts.listing(conn)
+
+    def first_administrator(self, username: str, password: str) -> bool:
+        """Create the first administrator, unless there is one (serialised across processes)."""
+        with named_lock(self.engine, "kense-first-administrator"), writing(self.engine) as conn:
+            return accounts.first_administrator(conn, username, password)
+
+    def login(self, username: str, password: str) -> accounts.LoginOutcome:
+        """Check a password; the attempt (and a failure's count) is committed either way."""
+        with writing(self.engine) as conn:
+            outcome = accounts.login(conn, username, password)
+        if outcome.error is not None:
+            raise outcome.error
+        return outcome
+
+    def session_principal(self, user_id: int, epoch: int) -> Principal | None:
+        with reading(self.engine) as conn:
+            return accounts.session_principal(conn, user_id, epoch)
+
+    def token_principal(self, secret: str) -> Principal | None:
+        with reading(self.engine) as conn:
+            return accounts.token_principal(conn, secret)
+
+    def user_principal(self, username: str) -> Principal:
+        with reading(self.engine) as conn:
+            return accounts.user_principal(conn, username)
+
+    def create_token(
+        self,
+        username: str,
+        scopes: list[Any] | None = None,
+        label: str = "",
+        expires_in: timedelta | None = None,
+    ) -> accounts.NewToken:
+        with writing(self.engine) as conn:
+            return accounts.create_token(conn, username, scopes, label, expires_in)
+
+    def revoke_token(self, token_id: int) -> dict[str, Any]:
+        with writing(self.engine) as conn:
+            return accounts.revoke_token(conn, token_id)
+
+    def tokens(self, username: str | None = None) -> list[dict[str, Any]]:
+        with reading(self.engine) as conn:
+            return accounts.tokens(conn, username)
+
     def audit_verify(self) -> audit.Verdict:
         with reading(self.engine) as conn:
             return audit.verify(conn)
@@ -348,9 +448,22 @@ class Registry:
         with reading(self.engine) as conn:
             return acts.provision_history(conn, uri, lang, eid)
 
-    def versions(self, uri: str) -> dict[str, Any]:
+    def versions(self, uri: str, *, drafts: bool = True) -> dict[str, Any]:
+        """The timeline; without ``drafts``, pending changes by draft acts are left out."""
         with reading(self.engine) as conn:
-            return acts.versions(conn, uri)
+            timeline = acts.versions(conn, uri)
+        if not drafts:
+            timeline["pending"] = [p for p in timeline["pending"] if p["status"] != "draft"]
+        return timeline
+
+    def require_visible(self, uri: str, *, drafts: bool) -> None:
+        """Without ``drafts`` (readers), a draft act is answered as if it did not exist."""
+        with reading(self.engine) as conn:
+            work = works.get(conn, uri)
+            if not drafts and works.is_draft(conn, work.id):
+                raise NotFound(
+                    f"no act {work.uri.work} in the registry", fields={"frbr_uri": "unknown"}
+                )
 
     def work_info(self, uri: str) -> dict[str, Any]:
         with reading(self.engine) as conn:

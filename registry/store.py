@@ -369,3 +369,63 @@ audit_log = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
 )
+
+#: Accounts (registry.accounts). A user's rows change (password, lock-out counters, roles); what
+#: changed, by whom, is in the audit trail. ``auth_epoch`` grows on every change of password,
+#: roles or status: a session cookie carries the epoch it was issued in, so those changes end
+#: every open session of the user on every worker.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime(timezone=True), nullable=True),
+    Column("auth_epoch", Integer, nullable=False, default=1),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+#: The roles a user holds, each for one issuing body (registry.documents.ISSUING_BODIES).
+user_roles = Table(
+    "user_roles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("users.id"), nullable=False),
+    Column("body", String(60), nullable=False),
+    Column("role", String(20), nullable=False),
+    UniqueConstraint("user_id", "body", "role", name="uq_user_roles_grant"),
+)
+
+#: API tokens: only the SHA-256 of the secret is stored (the secret has 256 bits of entropy, so a
+#: slow hash adds nothing); ``scopes`` limits the token to some of its user's roles.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("users.id"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("label", String(100), nullable=False),
+    Column("scopes", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("expires_at", DateTime(timezone=True), nullable=True),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
+#: DOCX files an administrator uploaded to replace a bundled template's file in one language
+#: (templates.workflows). Append-only: the newest row of a (template, language) is in use; the
+#: history of who changed a form, and when, stays.
+template_uploads = Table(
+    "template_uploads",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("template_id", String(60), nullable=False),
+    Column("lang", String(2), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("path", String(200), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_template_uploads_template", "template_id", "lang"),
+)

@@ -106,6 +106,12 @@ def is_adopted(conn: Connection, work_id: int) -> bool:
     return any(e.kind == "adopted" for e in lifecycle(conn, work_id))
 
 
+def is_draft(conn: Connection, work_id: int) -> bool:
+    """A draft not adopted yet: only staff see it (registry.policy)."""
+    kinds = {e.kind for e in lifecycle(conn, work_id)}
+    return "draft" in kinds and "adopted" not in kinds
+
+
 def languages(conn: Connection, work_id: int) -> list[str]:
     rows = conn.execute(
         select(expressions.c.lang)

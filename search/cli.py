@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
+from registry.policy import Action
 from search.errors import InvalidQuery, SearchError
 from search.query import parse_query
 from search.service import Search
@@ -54,10 +55,11 @@ def search_command(
     size: str,
     as_json: bool,
 ) -> None:
-    """Full-text search of acts, provisions, notes and decisions (the CLI sees drafts too)."""
+    """Full-text search of acts, provisions, notes and decisions (drafts too, for staff and
+    the local operator)."""
     parsed = parse_query(
         {"q": query, "lang": lang, "at": at, "type": types, "page": page, "size": size},
-        staff=True,
+        staff=ctx.obj.principal().can(Action.READ_DRAFTS),
     )
     result = _search(ctx).search(parsed)
     if as_json:

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
+from registry.routes import sees_drafts
 from registry.service import Registry
 from search.config import SearchConfig
 from search.indexer import BackgroundDrainer, drainer
@@ -50,7 +51,7 @@ def _args() -> dict[str, str | None]:
 
 @api.get("/search")
 def search_api() -> Response:
-    query = parse_query(_args())
+    query = parse_query(_args(), staff=sees_drafts())
     result = search_of(current_app).search(query)
     body = result.to_dict() | {"page": query.page, "size": query.size}
     return Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
@@ -66,7 +67,7 @@ def search_page() -> str:
     result = None
     query = None
     if args.get("q"):
-        query = parse_query(args)
+        query = parse_query(args, staff=sees_drafts())
         result = search_of(current_app).search(query)
     return render_template(
         "search.html", ui=ui, t=labels(ui), args=args, query=query, result=result

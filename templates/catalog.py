@@ -39,7 +39,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -94,6 +94,12 @@ class Template:
 
     def docx(self, lang: str) -> bytes:
         return self._file(lang, f"{lang}.docx")
+
+    def with_files(self, replacements: Mapping[str, bytes]) -> Template:
+        """This template with some files replaced (an administrator's upload); the version is
+        that of the new set of files, so drafts made with the old ones are told apart."""
+        contents = {**self._files, **replacements}
+        return replace(self, version=files_version(contents), _files=MappingProxyType(contents))
 
     def example(self, lang: str) -> dict[str, Any]:
         """A fresh copy of the example data in ``lang`` (valid against the schema)."""
@@ -167,10 +173,6 @@ def load_template(folder: Traversable) -> Template:
             if name not in contents:
                 raise _rejected(folder.name, f"{name} is missing for language {lang}")
         _json_object(folder.name, contents, f"example.{lang}.json")
-    digest = hashlib.sha256()
-    for name in sorted(contents):
-        digest.update(name.encode() + b"\0" + str(len(contents[name])).encode() + b"\0")
-        digest.update(contents[name])
     return Template(
         id=meta["id"],
         kind=meta["kind"],
@@ -183,9 +185,17 @@ def load_template(folder: Traversable) -> Template:
         official_form=meta["official_form"],
         schema=schema,
         labels=labels,
-        version=digest.hexdigest(),
+        version=files_version(contents),
         _files=MappingProxyType(contents),
     )
+
+
+def files_version(contents: Mapping[str, bytes]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(contents):
+        digest.update(name.encode() + b"\0" + str(len(contents[name])).encode() + b"\0")
+        digest.update(contents[name])
+    return digest.hexdigest()
 
 
 def _rejected(template_id: str, reason: str) -> RejectedTemplate:

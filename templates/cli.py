@@ -14,6 +14,7 @@ import click
 
 from registry.audit import current_actor
 from registry.cli import DATE, echo_json, handles_errors
+from registry.policy import Action
 from templates.errors import (
     ConversionError,
     InvalidData,
@@ -22,6 +23,7 @@ from templates.errors import (
     TemplateNotFound,
     UnsupportedLanguage,
 )
+from templates.upload import MAX_TEMPLATE_BYTES
 from templates.workflows import Documents, example_data
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -76,6 +78,22 @@ def templates_command(ctx: click.Context, as_json: bool) -> None:
     for item in items:
         title = item["title"].get("kk") or item["id"]
         click.echo(f"{item['id']:28} {item['kind']:13} {','.join(item['languages']):6} {title}")
+
+
+@click.command("upload-template")
+@click.argument("template")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--lang", type=click.Choice(["kk", "ru"]), required=True)
+@click.pass_context
+@handles_template_errors
+def upload_template_command(ctx: click.Context, template: str, file: Path, lang: str) -> None:
+    """Replace a template's DOCX in one language with FILE (checked first; drafts made with the
+    old file are drafted again to be finalised). Prints the template's new version."""
+    with open(file, "rb") as source:
+        data = source.read(MAX_TEMPLATE_BYTES + 1)
+    stored = _documents(ctx).upload(template, lang, data, actor=_actor())
+    click.echo(stored["version"])
+    click.echo(f"{template} ({lang}) replaced by {file} ({stored['sha256'][:12]})", err=True)
 
 
 def _load_data(path: Path, langs: tuple[str, ...]) -> dict[str, Any]:
@@ -231,8 +249,10 @@ def show_command(ctx: click.Context, document_id: str, as_json: bool) -> None:
 def list_command(
     ctx: click.Context, template: str | None, status: str | None, as_json: bool
 ) -> None:
-    """List documents, newest first."""
+    """List documents, newest first (those of the issuing bodies the acting user reads)."""
     items = _documents(ctx).registry.list_documents(template=template, status=status)
+    principal = ctx.obj.principal()
+    items = [i for i in items if principal.can(Action.DOCUMENTS_READ, i["issuer"])]
     if as_json:
         echo_json({"items": items})
         return
@@ -282,7 +302,7 @@ def adopt_command(ctx: click.Context, document_id: str, number: str, day: date) 
     click.echo(f"{document['id']} adopted as № {document['number']}", err=True)
 
 
-COMMANDS = (templates_command, generate_command, documents_group)
+COMMANDS = (templates_command, upload_template_command, generate_command, documents_group)
 
 
 def register(group: click.Group) -> None:

@@ -51,6 +51,36 @@ def openapi_paths() -> dict[str, Any]:
                 "responses": {"200": _ok("the template"), "404": ERROR},
             }
         },
+        "/api/v1/templates/{template_id}/files/{lang}.docx": {
+            "put": {
+                "summary": "Replace the template's DOCX in one language (administrators); the "
+                "file is checked (size, zip, macros, external links, tags, fields) first",
+                "parameters": [
+                    template,
+                    {
+                        "name": "lang",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "enum": ["kk", "ru"]},
+                    },
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
+                            "schema": {"type": "string", "format": "binary"}
+                        }
+                    },
+                },
+                "responses": {
+                    "201": _ok("{template, lang, sha256, size, version}"),
+                    "401": ERROR,
+                    "403": ERROR,
+                    "404": ERROR,
+                    "422": ERROR,
+                },
+            }
+        },
         "/api/v1/templates/{template_id}/validate": {
             "post": {
                 "summary": "Check data against the template's schema: {ok, message, fields}",

@@ -9,12 +9,15 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
+from registry.audit import current_actor
+from registry.policy import Action, authorize
+from registry.routes import current_principal
 from registry.service import Registry
 from templates.catalog import Catalog
 from templates.config import DocumentsConfig
 from templates.convert import ColdConverter, Converter, FallbackConverter, UnoPool
 from templates.errors import InvalidData
-from templates.workflows import Documents
+from templates.workflows import DOCX, Documents
 
 EXTENSION = "kense.documents"
 api = Blueprint("documents_api", __name__, url_prefix="/api/v1")
@@ -25,8 +28,6 @@ pages = Blueprint(
     static_folder="static",
     static_url_path="/static/documents",
 )
-#: Until accounts exist (issue 5), web actions are recorded under this name.
-WEB_ACTOR = "web:anonymous"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -116,10 +117,13 @@ def templates_api() -> Response:
 
 @api.get("/templates/<template_id>")
 def template_api(template_id: str) -> Response:
-    template = documents_of(current_app).catalog.get(template_id)
+    documents = documents_of(current_app)
+    template = documents.template(template_id)
     return _json(
         template.to_summary()
         | {
+            "version": template.version,
+            "uploads": documents.registry.template_uploads(template_id),
             "labels": template.labels,
             "source": template.source,
             "numbered": template.numbered,
@@ -128,6 +132,18 @@ def template_api(template_id: str) -> Response:
             "examples": {lang: template.example(lang) for lang in template.languages},
         }
     )
+
+
+@api.put("/templates/<template_id>/files/<lang>.docx")
+def upload_template_api(template_id: str, lang: str) -> Response:
+    """Replace the template's DOCX in ``lang`` (the request body, as the DOCX media type)."""
+    if request.mimetype not in (DOCX, "application/octet-stream"):
+        raise InvalidData(f"send the file as {DOCX}", fields={"Content-Type": DOCX})
+    data = request.get_data()
+    if not data:
+        raise InvalidData("the request body is empty: send the DOCX file", fields={"file": "empty"})
+    stored = documents_of(current_app).upload(template_id, lang, data, actor=current_actor())
+    return _json(stored, 201)
 
 
 @api.post("/templates/<template_id>/validate")
@@ -160,7 +176,9 @@ def documents_api() -> Response:
     items = documents_of(current_app).registry.list_documents(
         template=request.args.get("template"), status=request.args.get("status")
     )
-    return _json({"items": items})
+    principal = current_principal()
+    readable = [i for i in items if principal.can(Action.DOCUMENTS_READ, i["issuer"])]
+    return _json({"items": readable})
 
 
 @api.post("/documents")
@@ -175,10 +193,12 @@ def create_document_api() -> Response:
     corrects = body.get("corrects")
     if corrects is not None and not isinstance(corrects, str):
         raise InvalidData("corrects must be a document id", fields={"corrects": "a string"})
+    issuer = documents_of(current_app).issuer(template)
+    authorize(current_principal(), Action.DOCUMENTS_DRAFT, issuer)
     document = documents_of(current_app).generate(
         template,
         body.get("data"),
-        actor=WEB_ACTOR,
+        actor=current_actor(),
         cites=_list_of_strings(body, "cites"),
         corrects=corrects,
         final=final,
@@ -204,7 +224,7 @@ def document_file_api(document_id: str, stage: str, lang: str, fmt: str) -> Resp
 
 @api.post("/documents/<document_id>/finalise")
 def finalise_api(document_id: str) -> Response:
-    return _json(documents_of(current_app).finalise(document_id, actor=WEB_ACTOR))
+    return _json(documents_of(current_app).finalise(document_id, actor=current_actor()))
 
 
 @api.post("/documents/<document_id>/void")
@@ -214,7 +234,7 @@ def void_api(document_id: str) -> Response:
         raise InvalidData("reason is required", fields={"reason": "required"})
     documents = documents_of(current_app)
     return _json(
-        documents.registry.void_document(document_id, reason, WEB_ACTOR, documents.today())
+        documents.registry.void_document(document_id, reason, current_actor(), documents.today())
     )
 
 
@@ -230,7 +250,7 @@ def adopt_api(document_id: str) -> Response:
             fields={k: "required" for k in ("number", "date") if not isinstance(body.get(k), str)},
         )
     document = documents_of(current_app).registry.adopt_document(
-        document_id, number, parse_iso(day, "date"), WEB_ACTOR
+        document_id, number, parse_iso(day, "date"), current_actor()
     )
     return _json(document)
 

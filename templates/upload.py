@@ -34,7 +34,11 @@ def _reject(reason: str) -> RejectedTemplate:
     return RejectedTemplate(f"template rejected: {reason}", fields={"file": reason})
 
 
-def check_template(data: bytes, *, max_bytes: int = 5 * MiB) -> None:
+#: The largest template file accepted.
+MAX_TEMPLATE_BYTES = 5 * MiB
+
+
+def check_template(data: bytes, *, max_bytes: int = MAX_TEMPLATE_BYTES) -> None:
     """Raise ``RejectedTemplate`` unless ``data`` is a safe, well-formed DOCX template."""
     if len(data) > max_bytes:
         raise _reject(f"the file is larger than {max_bytes // MiB} MiB")

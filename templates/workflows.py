@@ -25,8 +25,15 @@ from templates import formulas, pdf
 from templates.catalog import Catalog, Template
 from templates.config import DocumentsConfig
 from templates.convert import Converter
-from templates.engine import render_docx
-from templates.errors import InvalidData, TemplateChanged, UnsupportedLanguage
+from templates.engine import render_docx, undeclared_variables
+from templates.errors import (
+    InvalidData,
+    RejectedTemplate,
+    RenderError,
+    TemplateChanged,
+    UnsupportedLanguage,
+)
+from templates.upload import check_template
 from templates.validate import validate
 
 log = logging.getLogger("kense.documents")
@@ -49,6 +56,52 @@ class Documents:
     def today(self) -> date:
         return datetime.now(ZoneInfo(self.config.timezone)).date()
 
+    def template(self, template_id: str) -> Template:
+        """The catalogue's template with the files administrators uploaded in place of its own
+        (read from the registry each time, so every worker uses the newest at once)."""
+        template = self.catalog.get(template_id)
+        uploaded = self.registry.template_files(template_id)
+        if not uploaded:
+            return template
+        return template.with_files({f"{lang}.docx": data for lang, data in uploaded.items()})
+
+    def upload(self, template_id: str, lang: str, data: bytes, *, actor: str) -> dict[str, Any]:
+        """Replace a template's DOCX in ``lang`` with an uploaded one, if it is safe (size, zip,
+        macros, external links, split or broken tags), uses only the template's fields, and
+        renders with the template's example data. Drafts made before cannot be finalised
+        with it (``TemplateChanged``): they are drafted again."""
+        template = self.catalog.get(template_id)
+        if lang not in template.languages:
+            raise UnsupportedLanguage(
+                f"template {template_id} has no {lang!r} version; it has "
+                + ", ".join(template.languages),
+                fields={"lang": f"one of {', '.join(template.languages)}"},
+            )
+        check_template(data)
+        known = set(template.schema.get("properties", {})) | template.context_names()
+        unknown = sorted(undeclared_variables(data) - known)
+        if unknown:
+            raise RejectedTemplate(
+                f"the file uses names template {template_id} does not have: " + ", ".join(unknown),
+                fields={"file": "unknown names: " + ", ".join(unknown)},
+            )
+        example = self.check(template, {lang: template.example(lang)})[lang]
+        doc = {"number": None, "date": None, "draft": True, "issuer": ""}
+        try:
+            render_docx(data, {**self._context(template, lang, example), "doc": doc}, lang)
+        except RenderError as exc:
+            raise RejectedTemplate(
+                f"the file does not render with the template's example data: {exc.message}",
+                fields={"file": exc.message},
+            ) from exc
+        stored = self.registry.upload_template_file(template_id, lang, data, actor)
+        log.info("template uploaded", extra={"template": template_id, "lang": lang})
+        return stored | {"version": self.template(template_id).version}
+
+    def issuer(self, template_id: str) -> str:
+        """The issuing body of the documents a template makes (roles are held per body)."""
+        return _issuer_of(self.catalog.get(template_id))
+
     def templates(self) -> list[dict[str, Any]]:
         return [t.to_summary() for t in self.catalog.all()]
 
@@ -63,7 +116,7 @@ class Documents:
         final: bool = False,
     ) -> dict[str, Any]:
         """Draft (and with ``final`` also finalise) a document; ``data`` maps language → fields."""
-        template = self.catalog.get(template_id)
+        template = self.template(template_id)
         checked = self.check(template, data)
         cited = [*cites, *_cited(template, checked)]
         self.registry.check_document_references(cited, corrects)
@@ -98,7 +151,7 @@ class Documents:
 
     def finalise(self, public_id: str, *, actor: str) -> dict[str, Any]:
         draft = self.registry.document(public_id)
-        template = self.catalog.get(draft["template"])
+        template = self.template(draft["template"])
         if template.version != draft["template_version"]:
             raise TemplateChanged(
                 f"template {template.id} has changed since document {public_id} was drafted; "
@@ -118,7 +171,7 @@ class Documents:
 
     def preview(self, template_id: str, lang: str, fields: object) -> bytes:
         """The PDF a draft with these fields would have; nothing is recorded."""
-        template = self.catalog.get(template_id)
+        template = self.template(template_id)
         checked = self.check(template, {lang: fields})
         contexts = {lang: self._context(template, lang, checked[lang])}
         files = self._files(template, "preview", _issuer_of(template), contexts, None, None)

@@ -5,8 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask import Flask
+from flask.testing import FlaskClient
+
 from registry.documents import GeneratedFile, NewDocument, new_public_id
 from registry.model import ActRef, Node, Note, NotedAmendment, ParsedAct
+from registry.policy import BODIES, ROLES
+from registry.routes import registry_of
 
 
 def small_act(
@@ -114,3 +119,21 @@ def new_document(
         files=files or [],
         **more,
     )
+
+
+#: Every role in every issuing body: what the tests of features (not of the policy) act with.
+ALL_ROLES = [(body, role) for body in BODIES for role in ROLES]
+PASSWORD = "correct horse battery staple"
+
+
+def staff_client(
+    app: Flask, roles: list[tuple[str, str]] | None = None, username: str = "staff"
+) -> FlaskClient:
+    """A client of ``app`` sending a bearer token of a new user holding ``roles`` (all roles
+    in all bodies by default)."""
+    registry = registry_of(app)
+    registry.add_user(username, PASSWORD, ALL_ROLES if roles is None else roles)
+    token = registry.create_token(username)
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token.secret}"
+    return client

@@ -17,7 +17,9 @@ import pytest
 from flask import Flask
 
 from app import DEFAULTS, JsonLogFormatter, configure_logging, create_app
+from registry import policy
 from registry.routes import registry_of
+from tests.factories import staff_client
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -79,7 +81,7 @@ def test_settings_come_from_kense_variables(
         assert registry.config.database_url == url
         assert flask_app.config["MAX_CONTENT_LENGTH"] == 2000
         registry.migrate()
-        resp = flask_app.test_client().post(
+        resp = staff_client(flask_app).post(
             "/api/v1/acts?lang=kk", data=b"x" * 3000, content_type="text/plain"
         )
         assert resp.status_code == 413
@@ -144,6 +146,28 @@ def test_log_formatter_writes_one_json_object_a_line() -> None:
     assert second["level"] == "error" and "ValueError: boom" in second["exception"]
 
 
+def test_logs_mask_an_iin_wherever_it_appears() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonLogFormatter())
+    logger = logging.getLogger("kense.test.masking")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        logger.warning("holder 900315400017", extra={"field": "ИИН 900315 400017"})
+        try:
+            raise KeyError("900315400017")
+        except KeyError:
+            logger.exception("lookup failed")
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = True
+    text = stream.getvalue()
+    assert "900315400017" not in text and "900315 400017" not in text
+    assert "ИИН ************" in text and "KeyError: '************'" in text
+    assert "holder ************" in json.loads(text.splitlines()[0])["message"]
+
+
 def test_configure_logging_is_idempotent() -> None:
     configure_logging("INFO")
     root = logging.getLogger()
@@ -157,10 +181,12 @@ SCRIPT = textwrap.dedent(
     """
     import logging, sys
     from app import create_app
+    from registry import policy
     from registry.routes import registry_of
 
     app = create_app({"DATABASE_URL": sys.argv[1], "DATA_DIR": sys.argv[2]})
     registry_of(app).migrate()
+    policy.ROUTES[("boom", "GET")] = policy.Rule(policy.Action.READ)
 
     @app.get("/boom")
     def boom():
@@ -207,9 +233,16 @@ def test_logs_are_json_lines_on_stderr(tmp_path: Path) -> None:
 # --- error mapping --------------------------------------------------------------------------------
 
 
+def public_test_route(monkeypatch: pytest.MonkeyPatch, endpoint: str) -> None:
+    """A route a test adds is given a rule, as every route of the app has one."""
+    monkeypatch.setitem(policy.ROUTES, (endpoint, "GET"), policy.Rule(policy.Action.READ))  # type: ignore[arg-type]
+
+
 def test_unexpected_exception_is_500_json_without_a_traceback(
-    sqlite_app: Flask, caplog: pytest.LogCaptureFixture
+    sqlite_app: Flask, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    public_test_route(monkeypatch, "boom")
+
     @sqlite_app.get("/api/v1/boom")
     def boom() -> str:
         raise ZeroDivisionError("the secret detail at /srv/kense/app.py")
@@ -227,7 +260,11 @@ def test_unexpected_exception_is_500_json_without_a_traceback(
     assert logged and "/api/v1/boom" in logged[0].getMessage()
 
 
-def test_unexpected_exception_in_a_page_is_500_json_too(sqlite_app: Flask) -> None:
+def test_unexpected_exception_in_a_page_is_500_json_too(
+    sqlite_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    public_test_route(monkeypatch, "page_boom")
+
     @sqlite_app.get("/page-boom")
     def page_boom() -> str:
         raise KeyError("secret")
@@ -269,7 +306,11 @@ def test_registry_errors_map_to_statuses(sqlite_app: Flask) -> None:
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
-def test_a_browser_gets_html_error_pages_on_page_routes(sqlite_app: Flask) -> None:
+def test_a_browser_gets_html_error_pages_on_page_routes(
+    sqlite_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    public_test_route(monkeypatch, "page_crash")
+
     @sqlite_app.get("/page-crash")
     def page_crash() -> str:
         raise RuntimeError("the secret detail")

@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 from templates.catalog import Catalog
+from tests.factories import PASSWORD
 from tests.templates.conftest import require_libreoffice
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,6 +54,18 @@ def test_sigterm_stops_the_server_and_its_converter(tmp_path: Path) -> None:
     }
     kense = [sys.executable, "-c", "import app; app.main()"]
     subprocess.run([*kense, "init"], env=env, cwd=ROOT, check=True, capture_output=True)
+    add = [*kense, "users", "add", "drafter", "--role", "drafter", "--password-stdin"]
+    subprocess.run(
+        add, env=env, cwd=ROOT, check=True, capture_output=True, input=PASSWORD + "\n", text=True
+    )
+    token = subprocess.run(
+        [*kense, "tokens", "create", "drafter"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     port = free_port()
     server = subprocess.Popen(
         [*kense, "serve", "--port", str(port)],
@@ -77,7 +90,7 @@ def test_sigterm_stops_the_server_and_its_converter(tmp_path: Path) -> None:
         request = urllib.request.Request(
             f"{base}/api/v1/documents",
             data=body.encode(),
-            headers={"Content-Type": "application/json"},
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
         )
         with urllib.request.urlopen(request, timeout=120) as response:
             assert response.status == 201

@@ -131,10 +131,15 @@
     status.textContent = unplaced.join("; ");
   }
 
+  // Writes by a signed-in session echo the page's CSRF token.
+  const csrf = document.querySelector('meta[name="csrf-token"]');
+  const jsonHeaders = {"Content-Type": "application/json", "Accept": "application/json"};
+  if (csrf) jsonHeaders["X-CSRF-Token"] = csrf.content;
+
   async function call(path, body) {
     const response = await fetch(api + path, {
       method: "POST",
-      headers: {"Content-Type": "application/json", "Accept": "application/json"},
+      headers: jsonHeaders,
       body: JSON.stringify(body),
     });
     return response;
@@ -189,7 +194,7 @@
     status.textContent = "…";
     const response = await fetch(api.replace(/templates$/, "documents"), {
       method: "POST",
-      headers: {"Content-Type": "application/json", "Accept": "application/json"},
+      headers: jsonHeaders,
       body: JSON.stringify({
         template: template.id,
         data: {[langSelect.value]: collect()},

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 import pytest
 from werkzeug.serving import make_server
@@ -19,6 +20,10 @@ from werkzeug.serving import make_server
 import app as kense_app
 from registry.routes import registry_of
 from tests.conftest import service_missing
+from tests.factories import PASSWORD
+
+#: Who can sign in on the live server: username → role in the department.
+USERS = {"drafter": "drafter", "admin": "administrator", "reader": "reader"}
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -40,11 +45,18 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on a fresh SQLite database holding the seed, served in a background thread."""
     tmp: Path = tmp_path_factory.mktemp("e2e")
     flask_app = kense_app.create_app(
-        {"DATABASE_URL": f"sqlite:///{tmp}/kense.db", "DATA_DIR": str(tmp), "TESTING": True}
+        {
+            "DATABASE_URL": f"sqlite:///{tmp}/kense.db",
+            "DATA_DIR": str(tmp),
+            "TESTING": True,
+            "SESSION_COOKIE_SECURE": False,  # plain HTTP on 127.0.0.1, as `make run`
+        }
     )
     registry = registry_of(flask_app)
     registry.migrate()
     registry.load_seed()
+    for username, role in USERS.items():
+        registry.add_user(username, PASSWORD, [("department", role)])
     server = make_server("127.0.0.1", 0, flask_app, threaded=True)  # port 0: a free port
     thread = threading.Thread(target=server.serve_forever, name="kense-e2e", daemon=True)
     thread.start()
@@ -88,8 +100,15 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, live_server: str) -> Iterator[Page]:
-    """A fresh browser context (no cookies) on the live server; fails on any page error."""
+def expected_errors() -> list[str]:
+    """Console errors a test expects (e.g. "401" when it sends a wrong password)."""
+    return []
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: str, expected_errors: list[str]) -> Iterator[Page]:
+    """A fresh browser context (no cookies) on the live server; fails on any page error the
+    test did not list in ``expected_errors``."""
     context = browser.new_context(
         base_url=live_server, viewport={"width": 1280, "height": 900}, locale="kk-KZ"
     )
@@ -105,4 +124,15 @@ def page(browser: Browser, live_server: str) -> Iterator[Page]:
         yield tab
     finally:
         context.close()
-    assert errors == [], f"errors in the browser: {errors}"
+    unexpected = [e for e in errors if not any(x in e for x in expected_errors)]
+    assert unexpected == [], f"errors in the browser: {unexpected}"
+
+
+def sign_in(page: Page, username: str, path: str) -> None:
+    """Sign in as ``username`` on the sign-in form and land on ``path``."""
+    page.goto(f"/login?{urlencode({'next': path})}")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.click(".login-form button[type=submit]")
+    assert page.url.endswith(path), page.url

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from templates.catalog import Catalog
+from tests.e2e.conftest import sign_in
 from tests.templates.conftest import require_libreoffice
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def test_fill_a_certificate_see_errors_then_download_its_pdf(page: Page) -> None
     iin_field = next(
         k for k, v in example.items() if isinstance(v, str) and len(v) == 12 and v.isdigit()
     )
-    page.goto("/documents/new?ui=kk")
+    sign_in(page, "drafter", "/documents/new?ui=kk")
     page.select_option("#template", TEMPLATE)
     expect(page.locator(f'[name="{iin_field}"]')).to_be_visible()
     fill(page, example)

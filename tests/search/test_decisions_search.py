@@ -22,6 +22,7 @@ from registry.routes import registry_of
 from search.query import parse_query
 from search.routes import search_of
 from search.service import Search
+from tests.factories import staff_client
 from tests.registry.test_decisions import DECISION, KK_TITLE, make_docx, make_pdf
 
 IIN = "880101300123"
@@ -88,7 +89,7 @@ def app(tmp_path: Path) -> Iterator[Flask]:
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+    return staff_client(app)
 
 
 def post(client: FlaskClient, data: bytes, filename: str, **fields: str) -> dict[str, Any]:

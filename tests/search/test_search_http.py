@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 import app as kense_app
 from registry.routes import registry_of
+from tests.factories import staff_client
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def flask_app(tmp_path: Path) -> Iterator[Flask]:
 
 @pytest.fixture
 def client(flask_app: Flask) -> FlaskClient:
-    return flask_app.test_client()
+    return staff_client(flask_app)
 
 
 def test_api_search_returns_hits_total_and_facets(client: FlaskClient) -> None:

@@ -24,7 +24,7 @@ import app as kense_app
 from registry.routes import registry_of
 from templates import pdf
 from templates.catalog import Catalog
-from tests.factories import amendment, repeal, substitute
+from tests.factories import amendment, repeal, staff_client, substitute
 from tests.registry.test_api import close, error_of, make_app
 from tests.templates.conftest import pdftotext, require_libreoffice
 from tests.templates.test_catalog import SHIPPED
@@ -48,7 +48,7 @@ def flask_app(sqlite_url: str, tmp_path: Path) -> Iterator[Flask]:
 
 @pytest.fixture
 def client(flask_app: Flask) -> FlaskClient:
-    return flask_app.test_client()
+    return staff_client(flask_app)
 
 
 def issue(client: FlaskClient, template: str, data: Any, **more: Any) -> dict[str, Any]:
@@ -326,7 +326,7 @@ def test_issuing_is_in_the_audit_trail(flask_app: Flask, client: FlaskClient) ->
     registry = registry_of(flask_app)
     mine = [e for e in registry.audit_entries() if e["subject"] == order["id"]]
     assert [e["action"] for e in reversed(mine)] == ["document.draft", "document.finalise"]
-    assert {e["actor"] for e in mine} == {"web:anonymous"}
+    assert {e["actor"] for e in mine} == {"user:staff"}  # the user whose token was sent
     assert mine[0]["detail"]["number"] == "1"
     assert registry.audit_verify().ok
 
