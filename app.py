@@ -33,7 +33,6 @@ from registry.errors import (
     Invalid,
     NotFound,
     RegistryError,
-    TooManyAttempts,
     Unauthenticated,
 )
 from registry.openapi import accounts_paths, openapi_document
@@ -43,6 +42,9 @@ from search import routes as search_routes
 from search.documents import mask_personal_data
 from search.errors import InvalidQuery, SearchError, SearchUnavailable
 from search.openapi import openapi_paths as search_openapi_paths
+from signing import cli as signing_cli
+from signing import routes as signing_routes
+from signing.errors import SigningError
 from templates import cli as templates_cli
 from templates import routes as templates_routes
 from templates.errors import (
@@ -97,6 +99,12 @@ DOCUMENTS_KEYS = {
     "SOFFICE": "soffice",
     "TIMEZONE": "timezone",
 }
+SIGNING_KEYS = {
+    "TRUST_ANCHORS": "trust_anchors",
+    "CRLS": "crls",
+    "REVOCATION": "revocation",
+    "PUBLIC_URL": "public_url",
+}
 #: Variables read by the Makefile and the tests, not by the service.
 TOOLING_KEYS = {
     "TEST_DATABASE_URL",
@@ -137,6 +145,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         documents_settings | {"data_dir": app.config["DATA_DIR"]},
         registry_routes.registry_of(app),
     )
+    signing_routes.init_app(app, {v: app.config.get(k) for k, v in SIGNING_KEYS.items()})
     _register_errors(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _stored_secret(Path(app.config["DATA_DIR"]))
@@ -154,18 +163,21 @@ def _stored_secret(data_dir: Path) -> str:
     """The key that signs session cookies: KENSE_SECRET_KEY, or one made once and kept in the
     data directory (mode 600). Several machines must share KENSE_SECRET_KEY."""
     path = data_dir / "secret_key"
-    try:
-        return path.read_text("ascii").strip()
-    except FileNotFoundError:
-        pass
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another worker made it first
-        return path.read_text("ascii").strip()
-    with os.fdopen(fd, "w") as out:
-        out.write(key)
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        temp = data_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(48))
+        try:
+            os.link(temp, path)  # complete before it is visible; the first worker's wins
+        except FileExistsError:
+            pass
+        finally:
+            temp.unlink()
+    key = path.read_text("ascii").strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{path} holds a key shorter than 32 characters: delete it")
     return key
 
 
@@ -175,6 +187,8 @@ _SCOPE_KEYS = {"document": ("document_id",), "template": ("template_id", "templa
 
 def _body_of(app: Flask, scope: str, names: Mapping[str, Any]) -> str:
     """The issuing body of the document or template a request or command names."""
+    if scope == "department":
+        return policy.DEFAULT_BODY
     value = next(str(names[k]) for k in _SCOPE_KEYS[scope] if k in names)
     if scope == "document":
         issuer: str = registry_routes.registry_of(app).document(value)["issuer"]
@@ -296,6 +310,7 @@ def _reject_unknown_settings(app: Flask) -> None:
         | set(REGISTRY_KEYS)
         | set(SEARCH_KEYS)
         | set(DOCUMENTS_KEYS)
+        | set(SIGNING_KEYS)
         | OWN_KEYS
         | TOOLING_KEYS
     )
@@ -355,7 +370,6 @@ STATUS: dict[type[Exception], int] = {
     ConversionError: 502,
     Unauthenticated: 401,
     Forbidden: 403,
-    TooManyAttempts: 429,
 }
 
 
@@ -379,8 +393,6 @@ def _register_errors(app: Flask) -> None:
         )
         if isinstance(exc, Unauthenticated):
             response.headers["WWW-Authenticate"] = 'Bearer realm="kense"'
-        if isinstance(exc, TooManyAttempts):
-            response.headers["Retry-After"] = str(exc.retry_after)
         return response
 
     @app.errorhandler(SearchError)
@@ -396,6 +408,11 @@ def _register_errors(app: Flask) -> None:
             logging.getLogger("kense").error("document conversion failed: %s", exc.message)
         page = registry_routes.html_error(status, exc.message)
         return page or (error_body(exc.code, exc.message, exc.fields), status)
+
+    @app.errorhandler(SigningError)
+    def _signing_error(exc: SigningError) -> BaseResponse | tuple[dict[str, Any], int]:
+        page = registry_routes.html_error(422, exc.message)
+        return page or (error_body(exc.code, exc.message, exc.fields), 422)
 
     @app.errorhandler(DBAPIError)
     def _database_error(exc: DBAPIError) -> BaseResponse | tuple[dict[str, Any], int]:
@@ -456,6 +473,9 @@ class _AppState:
     def documents(self) -> Any:
         return templates_routes.documents_of(self.app)
 
+    def signatures(self) -> Any:
+        return signing_routes.signatures_of(self.app)
+
 
 @click.group(help="Kense: the registry of legal acts of the department, its documents and search.")
 @click.option(
@@ -494,6 +514,7 @@ def _exit_on_signal(signum: int, _frame: object) -> None:
 registry_cli.register(cli)
 search_cli.register(cli)
 templates_cli.register(cli)
+signing_cli.register(cli)
 
 
 def command_paths(group: click.Group, prefix: str = "") -> dict[str, click.Command]:

@@ -21,7 +21,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from registry import audit
-from registry.errors import Conflict, Invalid, NotFound, TooManyAttempts, Unauthenticated
+from registry.errors import Conflict, Invalid, NotFound, Unauthenticated
 from registry.policy import BODIES, ROLES, Principal
 from registry.store import api_tokens, user_roles, users
 
@@ -271,32 +271,54 @@ class LoginOutcome:
     error: Exception | None = None
 
 
-def login(conn: Connection, username: str, password: str) -> LoginOutcome:
-    """Check a password. Failures are counted (and the counter committed by the caller) so the
-    lock-out holds across workers; a locked account is refused even with the right password."""
-    refused = Unauthenticated("the username or password is wrong")
+#: The one answer to a refused sign-in, whatever the reason (unknown user, wrong password,
+#: disabled, locked): nothing tells an attacker which accounts exist or are locked.
+REFUSED = (
+    "the username or password is wrong (after 5 failures in a row an account is locked for "
+    "15 minutes)"
+)
+
+
+def password_hash_of(conn: Connection, username: str) -> str | None:
+    row = conn.execute(select(users.c.password_hash).where(users.c.username == username)).first()
+    return None if row is None else str(row.password_hash)
+
+
+def password_matches(stored: str | None, password: str) -> bool:
+    """Always one argon2 verification (a dummy hash for an unknown user), outside any
+    transaction: sign-in attempts never hold a database lock while hashing."""
+    return _verify(stored or _DUMMY_HASH, password) and stored is not None
+
+
+def record_login(conn: Connection, username: str, password: str, ok: bool) -> LoginOutcome:
+    """Count a failure or let the user in, on the row as it is now (locked, disabled and the
+    counter are read under the row lock, so the lock-out holds across workers)."""
+    refused = Unauthenticated(REFUSED)
     row = conn.execute(select(users).where(users.c.username == username).with_for_update()).first()
     if row is None:
-        _verify(_DUMMY_HASH, password)
         return LoginOutcome(None, error=refused)
     now = _now()
     locked = _aware(row.locked_until)
     if locked is not None and locked > now:
-        audit.record(conn, "login.refused", username, {"reason": "locked"})
-        return LoginOutcome(None, error=_locked(locked, now))
-    if row.disabled or not _verify(row.password_hash, password):
-        failures = row.failed_logins + 1
-        values: dict[str, Any] = {"failed_logins": failures}
+        return LoginOutcome(None, error=refused)  # not audited: one entry per lock is enough
+    if row.disabled or not ok:
+        failures = conn.execute(
+            update(users)
+            .where(users.c.id == row.id)
+            .values(failed_logins=users.c.failed_logins + 1)
+            .returning(users.c.failed_logins)
+        ).scalar_one()
         detail: dict[str, Any] = {"reason": "disabled" if row.disabled else "password"}
-        error: Exception = refused
         if failures >= MAX_FAILURES:
-            values = {"failed_logins": 0, "locked_until": now + LOCK_FOR}
+            conn.execute(
+                update(users)
+                .where(users.c.id == row.id)
+                .values(failed_logins=0, locked_until=now + LOCK_FOR)
+            )
             detail["locked_for_minutes"] = LOCK_FOR.total_seconds() // 60
-            error = _locked(now + LOCK_FOR, now)
-        conn.execute(update(users).where(users.c.id == row.id).values(**values))
         audit.record(conn, "login.failed", username, detail)
-        return LoginOutcome(None, error=error)
-    values = {"failed_logins": 0, "locked_until": None}
+        return LoginOutcome(None, error=refused)
+    values: dict[str, Any] = {"failed_logins": 0, "locked_until": None}
     if _HASHER.check_needs_rehash(row.password_hash):
         values["password_hash"] = _HASHER.hash(password)
     conn.execute(update(users).where(users.c.id == row.id).values(**values))
@@ -305,13 +327,11 @@ def login(conn: Connection, username: str, password: str) -> LoginOutcome:
     return LoginOutcome(principal, row.auth_epoch, row.id)
 
 
-def _locked(until: datetime, now: datetime) -> TooManyAttempts:
-    wait = max(1, int((until - now).total_seconds()))
-    return TooManyAttempts(
-        f"too many failed sign-ins: try again in {(wait + 59) // 60} minute(s) "
-        "or ask an administrator to unlock the account",
-        retry_after=wait,
-    )
+def end_sessions(conn: Connection, username: str) -> None:
+    """Sign the user out everywhere (a session cookie cannot be withdrawn one by one)."""
+    row = _user(conn, username)
+    _bump_epoch(conn, row.id)
+    audit.record(conn, "logout", username)
 
 
 def _verify(stored: str, password: str) -> bool:

@@ -24,7 +24,7 @@ from registry.errors import (
     Unauthenticated,
 )
 from registry.formats import FORMATS, act_akn, act_json, act_text
-from registry.policy import BODIES, DEFAULT_BODY, ROLES, Action
+from registry.policy import BODIES, DEFAULT_BODY, ROLES, Action, authorize_bodies
 from registry.service import Registry, database_problem
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -105,7 +105,7 @@ def acts_command(
     ctx: click.Context, number: str | None, day: date | None, subtype: str | None, as_json: bool
 ) -> None:
     """List the works in the registry."""
-    drafts = ctx.obj.principal().can(Action.READ_DRAFTS)
+    drafts = ctx.obj.principal().can(Action.READ_DRAFTS, DEFAULT_BODY)
     items = _registry(ctx).list_works(number=number, day=day, subtype=subtype, drafts=drafts)
     if as_json:
         echo_json({"items": items, "total": len(items)})
@@ -155,7 +155,7 @@ def import_command(ctx: click.Context, file: Path, lang: str | None, work: str |
 def show_command(ctx: click.Context, uri: str, at: date | None, lang: str, fmt: str) -> None:
     """Print an act as it stood on a date."""
     registry = _registry(ctx)
-    registry.require_visible(uri, drafts=ctx.obj.principal().can(Action.READ_DRAFTS))
+    registry.require_visible(uri, drafts=ctx.obj.principal().can(Action.READ_DRAFTS, DEFAULT_BODY))
     view = registry.act_at(uri, lang, at or date.today())
     for gap in view.gaps:
         click.echo(f"note: {gap.message}", err=True)
@@ -178,7 +178,9 @@ def show_command(ctx: click.Context, uri: str, at: date | None, lang: str, fmt: 
 @handles_errors
 def versions_command(ctx: click.Context, uri: str, as_json: bool) -> None:
     """List the points in time at which an act's text changed, and pending changes."""
-    data = _registry(ctx).versions(uri, drafts=ctx.obj.principal().can(Action.READ_DRAFTS))
+    data = _registry(ctx).versions(
+        uri, drafts=ctx.obj.principal().can(Action.READ_DRAFTS, DEFAULT_BODY)
+    )
     if as_json:
         echo_json(data)
         return
@@ -410,6 +412,15 @@ def audit_list_command(
         )
 
 
+def _admin_of(ctx: click.Context, bodies: set[str]) -> None:
+    """Accounts are managed per issuing body (the local operator manages all)."""
+    authorize_bodies(ctx.obj.principal(), Action.USERS, bodies or {DEFAULT_BODY})
+
+
+def _bodies_of(ctx: click.Context, username: str) -> set[str]:
+    return {g["body"] for g in _registry(ctx).user(username)["roles"]}
+
+
 ROLE = click.Choice(list(ROLES))
 BODY = click.Choice(list(BODIES))
 
@@ -447,6 +458,7 @@ def users_add_command(
     as_json: bool,
 ) -> None:
     """Create a user with one or more roles in an issuing body."""
+    _admin_of(ctx, {body})
     password = _password(sys.stdin.isatty(), password_stdin)
     user = _registry(ctx).add_user(username, password, [(body, role) for role in roles])
     _print_user(user, as_json)
@@ -459,6 +471,7 @@ def users_add_command(
 @handles_errors
 def users_passwd_command(ctx: click.Context, username: str, password_stdin: bool) -> None:
     """Set a user's password; ends the user's open sessions and lifts a lock-out."""
+    _admin_of(ctx, _bodies_of(ctx, username))
     _registry(ctx).set_password(username, _password(sys.stdin.isatty(), password_stdin))
     click.echo(f"password of {username} changed", err=True)
 
@@ -474,6 +487,7 @@ def users_grant_command(
     ctx: click.Context, username: str, roles: tuple[str, ...], body: str, as_json: bool
 ) -> None:
     """Give a user roles in an issuing body."""
+    _admin_of(ctx, {body})
     user = _registry(ctx).change_roles(username, [(body, r) for r in roles], [])
     _print_user(user, as_json)
 
@@ -489,6 +503,7 @@ def users_revoke_command(
     ctx: click.Context, username: str, roles: tuple[str, ...], body: str, as_json: bool
 ) -> None:
     """Take roles in an issuing body from a user (their sessions end)."""
+    _admin_of(ctx, {body})
     user = _registry(ctx).change_roles(username, [], [(body, r) for r in roles])
     _print_user(user, as_json)
 
@@ -499,6 +514,7 @@ def users_revoke_command(
 @handles_errors
 def users_disable_command(ctx: click.Context, username: str) -> None:
     """Stop a user from signing in; their sessions and tokens stop working at once."""
+    _admin_of(ctx, _bodies_of(ctx, username))
     _print_user(_registry(ctx).set_disabled(username, True), False)
 
 
@@ -508,6 +524,7 @@ def users_disable_command(ctx: click.Context, username: str) -> None:
 @handles_errors
 def users_enable_command(ctx: click.Context, username: str) -> None:
     """Let a disabled or locked-out user sign in again."""
+    _admin_of(ctx, _bodies_of(ctx, username))
     _print_user(_registry(ctx).set_disabled(username, False), False)
 
 
@@ -539,6 +556,7 @@ def users_first_admin_command(ctx: click.Context, username: str, password_file: 
         return
     password_file.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its mode otherwise
     with os.fdopen(fd, "w") as out:
         out.write(password + "\n")
     click.echo(
@@ -583,6 +601,7 @@ def tokens_create_command(
 ) -> None:
     """Create a token for USERNAME and print only the token (it is not shown again)."""
     scopes = [(body, r) for r in roles] if roles else None
+    _admin_of(ctx, {body} if roles else _bodies_of(ctx, username))
     expires = timedelta(days=expires_days) if expires_days else None
     token = _registry(ctx).create_token(username, scopes, label, expires)
     click.echo(token.secret)
@@ -612,6 +631,9 @@ def tokens_list_command(ctx: click.Context, username: str | None, as_json: bool)
 @handles_errors
 def tokens_revoke_command(ctx: click.Context, token_id: int) -> None:
     """Revoke a token: it stops working at once."""
+    found = next((t for t in _registry(ctx).tokens() if t["id"] == token_id), None)
+    if found is not None:
+        _admin_of(ctx, {g["body"] for g in found["scopes"]})
     _registry(ctx).revoke_token(token_id)
     click.echo(f"token {token_id} revoked", err=True)
 

@@ -44,7 +44,7 @@ ISSUING_BODIES = {
     "akimat": {"kk": "Қостанай облысы әкімдігі", "ru": "Акимат Костанайской области"},
 }
 log = logging.getLogger("kense.documents")
-STAGES = ("draft", "final")
+STAGES = ("draft", "final", "signed")
 STATUSES = ("draft", "final", "void", "adopted", "signed")
 #: Which event may follow the current status.
 NEXT = {
@@ -217,6 +217,43 @@ def adopt(conn: Connection, public_id: str, number: str, day: date, actor: str) 
     _event(conn, row["id"], "adopted", actor, number=number, day=day)
     changes.record_document(conn, row["id"])
     return get(conn, public_id)
+
+
+def sign(
+    conn: Connection,
+    data_dir: Path,
+    public_id: str,
+    files: Sequence[GeneratedFile],
+    signer: Mapping[str, str],
+    actor: str,
+) -> dict[str, Any]:
+    """Record the signed files (stage "signed") of a finalised or adopted document. Nothing
+    may happen to a signed document afterwards."""
+    row = _row(conn, public_id, lock=True)
+    _require(conn, row, "signed")
+    _event(conn, row["id"], "signed", actor, detail={"signer": dict(signer)})
+    _store_files(conn, data_dir, row["id"], "signed", files)
+    changes.record_document(conn, row["id"])
+    return get(conn, public_id)
+
+
+def find_file(conn: Connection, sha256: str) -> dict[str, Any] | None:
+    """Which document's file has these bytes (by SHA-256): id, stage, lang, format."""
+    found = conn.execute(
+        select(documents.c.public_id, document_files)
+        .join(documents, documents.c.id == document_files.c.document_id)
+        .where(document_files.c.sha256 == sha256)
+        .order_by(document_files.c.id.desc())
+        .limit(1)
+    ).first()
+    if found is None:
+        return None
+    return {
+        "id": found.public_id,
+        "stage": found.stage,
+        "lang": found.lang,
+        "format": found.format,
+    }
 
 
 def get(conn: Connection, public_id: str) -> dict[str, Any]:

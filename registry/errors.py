@@ -63,13 +63,3 @@ class Forbidden(RegistryError):
     """The signed-in user's roles do not allow the action (HTTP 403)."""
 
     code = "forbidden"
-
-
-class TooManyAttempts(RegistryError):
-    """Sign-in refused for a while after repeated failures (HTTP 429)."""
-
-    code = "too_many_attempts"
-
-    def __init__(self, message: str, *, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after

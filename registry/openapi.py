@@ -95,7 +95,6 @@ def accounts_paths() -> dict[str, Any]:
                     "200": _ok("Signed in"),
                     "401": {"$ref": "#/components/responses/Error"},
                     "422": {"$ref": "#/components/responses/Error"},
-                    "429": {"$ref": "#/components/responses/Error"},
                 },
             },
             "delete": {

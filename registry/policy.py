@@ -14,7 +14,7 @@ role: whoever can read the data directory can change the database anyway (design
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
@@ -43,6 +43,8 @@ class Action(StrEnum):
     DOCUMENTS_FINALISE = "documents.finalise"
     DOCUMENTS_VOID = "documents.void"
     DOCUMENTS_ADOPT = "documents.adopt"
+    SIGN = "documents.sign"
+    VERIFY = "signatures.verify"
     AUDIT = "audit.read"
     USERS = "users.manage"
     SEARCH_ADMIN = "search.admin"
@@ -50,7 +52,7 @@ class Action(StrEnum):
 
 
 #: What anyone may do, signed in or not: read published acts, search them, sign in.
-PUBLIC = frozenset({Action.READ, Action.SEARCH, Action.SESSION})
+PUBLIC = frozenset({Action.READ, Action.SEARCH, Action.SESSION, Action.VERIFY})
 _STAFF = frozenset({Action.READ_DRAFTS, Action.TEMPLATES_READ, Action.DOCUMENTS_READ})
 GRANTS: Mapping[str, frozenset[Action]] = {
     "reader": PUBLIC,
@@ -63,7 +65,7 @@ GRANTS: Mapping[str, frozenset[Action]] = {
         Action.DOCUMENTS_DRAFT,
         Action.DOCUMENTS_FINALISE,
     },
-    "signer": PUBLIC | _STAFF | {Action.DOCUMENTS_FINALISE, Action.DOCUMENTS_VOID},
+    "signer": PUBLIC | _STAFF | {Action.DOCUMENTS_FINALISE, Action.DOCUMENTS_VOID, Action.SIGN},
     "registrar": PUBLIC
     | _STAFF
     | {Action.LIFECYCLE, Action.DECISIONS, Action.DOCUMENTS_VOID, Action.DOCUMENTS_ADOPT},
@@ -132,10 +134,18 @@ def authorize(principal: Principal, action: Action, body: str | None = None) -> 
     raise Forbidden(f"{principal.name} may not perform {action.value}{where}")
 
 
+def authorize_bodies(principal: Principal, action: Action, bodies: Iterable[str]) -> None:
+    """``authorize`` for each body: managing accounts is per issuing body (an administrator
+    of the akimat grants the akimat's roles, not the department's)."""
+    for body in sorted(set(bodies)):
+        authorize(principal, action, body)
+
+
 # --- what each route and command does ------------------------------------------------------------
 
-#: How a route's issuing body is found: from the document or template it names.
-Scope = Literal["document", "template"]
+#: How a route's issuing body is found: from the document or template it names, or the
+#: department for acts (its legal staff draft the akimat's acts; design.md §1).
+Scope = Literal["document", "template", "department"]
 
 
 @dataclass(frozen=True)
@@ -148,8 +158,8 @@ def _act_post(view_args: Mapping[str, str]) -> Rule:
     """POST /acts/<uri>/amendments drafts; /publication and /events record the lifecycle."""
     tail = view_args.get("tail", "").rstrip("/")
     if tail.endswith("/amendments"):
-        return Rule(Action.AMEND)
-    return Rule(Action.LIFECYCLE)
+        return Rule(Action.AMEND, "department")
+    return Rule(Action.LIFECYCLE, "department")
 
 
 RouteRule = Rule | Callable[[Mapping[str, str]], Rule]
@@ -169,10 +179,10 @@ ROUTES: Mapping[tuple[str, str], RouteRule] = {
     ("registry_pages.logout", "POST"): Rule(Action.SESSION),
     ("registry_pages.audit_page", "GET"): Rule(Action.AUDIT),
     ("registry_api.list_acts", "GET"): Rule(Action.READ),
-    ("registry_api.create_act", "POST"): Rule(Action.IMPORT),
+    ("registry_api.create_act", "POST"): Rule(Action.IMPORT, "department"),
     ("registry_api.act", "GET"): Rule(Action.READ),
     ("registry_api.act", "POST"): _act_post,
-    ("registry_api.upload_decision", "POST"): Rule(Action.DECISIONS),
+    ("registry_api.upload_decision", "POST"): Rule(Action.DECISIONS, "department"),
     ("registry_api.act_files", "GET"): Rule(Action.READ),
     ("registry_api.act_file", "GET"): Rule(Action.READ),
     ("registry_api.session_info", "GET"): Rule(Action.SESSION),
@@ -199,6 +209,13 @@ ROUTES: Mapping[tuple[str, str], RouteRule] = {
     ("documents_api.void_api", "POST"): Rule(Action.DOCUMENTS_VOID, "document"),
     ("documents_api.adopt_api", "POST"): Rule(Action.DOCUMENTS_ADOPT, "document"),
     ("documents_pages.new_document_page", "GET"): Rule(Action.DOCUMENTS_DRAFT),
+    ("signing_api.sign_api", "POST"): Rule(Action.SIGN, "document"),
+    ("signing_api.verify_api", "POST"): Rule(Action.VERIFY),
+    ("signing_pages.verify_page", "GET"): Rule(Action.VERIFY),
+    ("signing_pages.document_verify_page", "GET"): Rule(Action.VERIFY),
+    ("signing_pages.verify_upload_page", "POST"): Rule(Action.VERIFY),
+    ("signing_pages.sign_page", "GET"): Rule(Action.SIGN, "document"),
+    ("signing_pages.sign_form", "POST"): Rule(Action.SIGN, "document"),
 }
 
 
@@ -229,11 +246,11 @@ COMMANDS: Mapping[str, Rule] = {
     "history": Rule(Action.READ),
     "decisions list": Rule(Action.READ),
     "search": Rule(Action.SEARCH),
-    "import": Rule(Action.IMPORT),
-    "amend": Rule(Action.AMEND),
-    "publish": Rule(Action.LIFECYCLE),
-    "event": Rule(Action.LIFECYCLE),
-    "decisions add": Rule(Action.DECISIONS),
+    "import": Rule(Action.IMPORT, "department"),
+    "amend": Rule(Action.AMEND, "department"),
+    "publish": Rule(Action.LIFECYCLE, "department"),
+    "event": Rule(Action.LIFECYCLE, "department"),
+    "decisions add": Rule(Action.DECISIONS, "department"),
     "templates": Rule(Action.TEMPLATES_READ),
     "upload-template": Rule(Action.TEMPLATES_MANAGE, "template"),
     "generate": Rule(Action.DOCUMENTS_DRAFT, "template"),
@@ -242,6 +259,8 @@ COMMANDS: Mapping[str, Rule] = {
     "documents finalise": Rule(Action.DOCUMENTS_FINALISE, "document"),
     "documents void": Rule(Action.DOCUMENTS_VOID, "document"),
     "documents adopt": Rule(Action.DOCUMENTS_ADOPT, "document"),
+    "sign": Rule(Action.SIGN, "document"),
+    "verify": Rule(Action.VERIFY),
     "audit verify": Rule(Action.AUDIT),
     "audit list": Rule(Action.AUDIT),
     "users add": Rule(Action.USERS),

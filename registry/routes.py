@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 import secrets
+import time
 from datetime import date, timedelta
 from io import BytesIO
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -24,10 +27,11 @@ from flask import (
 )
 from werkzeug.wrappers.response import Response as BaseResponse
 
+from registry.accounts import REFUSED
 from registry.config import RegistryConfig
-from registry.errors import Forbidden, Invalid, NotFound, RegistryError, Unauthenticated
+from registry.errors import Forbidden, Invalid, NotFound, Unauthenticated
 from registry.formats import act_akn, act_json
-from registry.policy import ANONYMOUS, Action, Principal
+from registry.policy import ANONYMOUS, DEFAULT_BODY, Action, Principal, authorize_bodies
 from registry.service import Registry
 
 EXTENSION = "kense.registry"
@@ -387,6 +391,7 @@ def act_page(tail: str) -> Response:
 # --- who is asking ---------------------------------------------------------------------------
 
 BEARER = "Bearer "
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 def current_principal() -> Principal:
@@ -396,7 +401,8 @@ def current_principal() -> Principal:
 
 
 def sees_drafts() -> bool:
-    return current_principal().can(Action.READ_DRAFTS)
+    """Draft acts are the department's (its legal staff draft them)."""
+    return current_principal().can(Action.READ_DRAFTS, DEFAULT_BODY)
 
 
 def resolve_principal() -> Principal:
@@ -410,8 +416,10 @@ def resolve_principal() -> Principal:
         if principal is None:
             raise Unauthenticated("the token is unknown, revoked or expired")
         return principal
-    user_id, epoch = session.get("uid"), session.get("epoch")
-    if isinstance(user_id, int) and isinstance(epoch, int):
+    user_id, epoch, since = session.get("uid"), session.get("epoch"), session.get("since")
+    lifetime = current_app.permanent_session_lifetime.total_seconds()
+    fresh = isinstance(since, (int, float)) and time.time() - since < lifetime
+    if isinstance(user_id, int) and isinstance(epoch, int) and fresh:
         principal = _registry().session_principal(user_id, epoch)
         if principal is not None:
             return principal
@@ -463,6 +471,7 @@ def _start_session(username: str, password: str) -> Principal:
     session.permanent = True
     session["uid"] = outcome.user_id
     session["epoch"] = outcome.epoch
+    session["since"] = int(time.time())  # an absolute limit: activity does not extend it
     session["csrf"] = secrets.token_urlsafe(32)
     assert outcome.principal is not None
     return outcome.principal
@@ -480,8 +489,15 @@ def _credentials(data: Any) -> tuple[str, str]:
     if errors:
         raise Invalid(f"{' and '.join(errors)} required", fields=errors)
     assert isinstance(username, str) and isinstance(password, str)
-    if len(username) > 64 or len(password) > 1024:
-        raise Unauthenticated("the username or password is wrong")
+    return username, password
+
+
+def _login_credentials(data: Any) -> tuple[str, str]:
+    """Credentials to sign in with: what no account can have is refused like a wrong password,
+    before it reaches the database (a NUL would be a driver error on PostgreSQL)."""
+    username, password = _credentials(data)
+    if len(username) > 64 or len(password) > 1024 or _UNPRINTABLE.search(username + password):
+        raise Unauthenticated(REFUSED)
     return username, password
 
 
@@ -497,13 +513,22 @@ def session_info() -> Response:
 @api.post("/session")
 def session_login() -> Response:
     """Sign in with {"username", "password"}: sets the session cookie; returns the CSRF token."""
-    principal = _start_session(*_credentials(_json_body()))
+    principal = _start_session(*_login_credentials(_json_body()))
     return _json({"authenticated": True, "user": principal.to_dict(), "csrf_token": csrf_token()})
+
+
+def _end_session() -> None:
+    """Signed out everywhere: the user's sessions on every device and worker end (a signed
+    cookie cannot be withdrawn alone, so a copy of it would otherwise stay valid)."""
+    principal = current_principal()
+    if principal.via == "session":
+        _registry().logout(principal.name)
+    session.clear()
 
 
 @api.delete("/session")
 def session_logout() -> Response:
-    session.clear()
+    _end_session()
     return Response(status=204)
 
 
@@ -511,7 +536,7 @@ def _limit_arg(default: int = 100, maximum: int = 1000) -> int:
     value = request.args.get("limit")
     if not value:
         return default
-    if not value.isdigit() or not 1 <= int(value) <= maximum:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= maximum:
         raise Invalid(f"limit is a number 1–{maximum}", fields={"limit": f"1–{maximum}"})
     return int(value)
 
@@ -529,7 +554,7 @@ def _audit_filters() -> dict[str, Any]:
             filters[name] = _date_arg(name)
     before = request.args.get("before")
     if before:
-        if not before.isdigit():
+        if not (before.isascii() and before.isdigit()) or len(before) > 12:
             raise Invalid("before is an entry number", fields={"before": "a number"})
         filters["before"] = int(before)
     filters["limit"] = _limit_arg()
@@ -570,7 +595,9 @@ def add_user() -> Response:
     """{"username", "password", "roles": [{"body", "role"}]} → the user (201)."""
     body = _json_body()
     username, password = _credentials(body)
-    user = _registry().add_user(username, password, _grants_of(body.get("roles", [])))
+    grants = _grants_of(body.get("roles", []))
+    authorize_bodies(current_principal(), Action.USERS, {b for b, _ in grants} or {DEFAULT_BODY})
+    user = _registry().add_user(username, password, grants)
     return _json(user, 201)
 
 
@@ -585,6 +612,8 @@ def user_roles(username: str) -> Response:
     held = registry.user(username)
     current = [(g["body"], g["role"]) for g in held["roles"]]
     revoke = [grant for grant in current if grant not in wanted]
+    added = [grant for grant in wanted if grant not in current]
+    authorize_bodies(current_principal(), Action.USERS, {b for b, _ in added + revoke})
     return _json(registry.change_roles(username, wanted, revoke))
 
 
@@ -605,24 +634,41 @@ def create_token(username: str) -> Response:
         not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 3650
     ):
         raise Invalid("expires_days is 1–3650", fields={"expires_days": "1–3650"})
-    token = _registry().create_token(
-        username, scopes, label, timedelta(days=days) if days else None
+    registry = _registry()
+    covers = (
+        scopes
+        if scopes is not None
+        else [(g["body"], g["role"]) for g in registry.user(username)["roles"]]
     )
+    authorize_bodies(current_principal(), Action.USERS, {b for b, _ in covers} or {DEFAULT_BODY})
+    token = registry.create_token(username, scopes, label, timedelta(days=days) if days else None)
     return _json({"id": token.id, "username": username, "token": token.secret}, 201)
 
 
-@api.delete("/tokens/<int:token_id>")
+@api.delete("/tokens/<int(max=2147483647):token_id>")
 def revoke_token(token_id: int) -> Response:
-    return _json(_registry().revoke_token(token_id))
+    registry = _registry()
+    found = next((t for t in registry.tokens() if t["id"] == token_id), None)
+    if found is not None:
+        bodies = {g["body"] for g in found["scopes"]} or {DEFAULT_BODY}
+        authorize_bodies(current_principal(), Action.USERS, bodies)
+    return _json(registry.revoke_token(token_id))
 
 
 # --- sign-in and audit pages ---------------------------------------------------------------------
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site (never //host or a scheme): no open redirect after sign-in."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return url_for("registry_pages.act_list")
+    """Only a path on this site: no scheme, no host, no control character, no backslash (which
+    browsers read as a slash), so sign-in never sends anyone elsewhere."""
+    fallback = url_for("registry_pages.act_list")
+    if not target or not target.startswith("/") or "\\" in target:
+        return fallback
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return fallback
     return target
 
 
@@ -636,11 +682,9 @@ def login_page() -> Response:
 def login() -> BaseResponse:
     target = _safe_next(request.form.get("next"))
     try:
-        _start_session(*_credentials(request.form))
+        _start_session(*_login_credentials(request.form))
     except (Unauthenticated, Invalid) as exc:
         return _login_again(target, exc.message, 401 if isinstance(exc, Unauthenticated) else 422)
-    except RegistryError as exc:  # locked out
-        return _login_again(target, exc.message, 429)
     return redirect(target)
 
 
@@ -652,7 +696,7 @@ def _login_again(target: str, message: str, status: int) -> Response:
 
 @pages.post("/logout")
 def logout() -> BaseResponse:
-    session.clear()
+    _end_session()
     return redirect(url_for("registry_pages.act_list"))
 
 

@@ -34,7 +34,7 @@ from registry.akn import from_akn
 from registry.config import RegistryConfig
 from registry.diff import diff_trees
 from registry.diff import to_dict as diff_dict
-from registry.errors import Conflict, Invalid, NotFound
+from registry.errors import Conflict, Invalid, NotFound, Unauthenticated
 from registry.importing import ImportResult, import_act
 from registry.locks import named_lock
 from registry.model import ActRef, Lang, Node, ParsedAct, is_lang
@@ -48,6 +48,7 @@ log = logging.getLogger("kense.registry")
 #: The bundled acts that ``kense init`` loads: (package resource, language).
 SEED = (("kostanay-514-2021-ereje.kk.md", "kk"),)
 MAX_IMPORT_BYTES = 5_000_000
+ACCOUNTS_LOCK = "kense-accounts"
 
 
 @dataclass
@@ -332,11 +333,13 @@ class Registry:
             accounts.set_password(conn, username, password)
 
     def change_roles(self, username: str, grant: list[Any], revoke: list[Any]) -> dict[str, Any]:
-        with writing(self.engine) as conn:
+        # One account change at a time across processes: two concurrent demotions must not
+        # both see the other administrator and leave none.
+        with named_lock(self.engine, ACCOUNTS_LOCK), writing(self.engine) as conn:
             return accounts.change_roles(conn, username, grant, revoke)
 
     def set_disabled(self, username: str, disabled: bool) -> dict[str, Any]:
-        with writing(self.engine) as conn:
+        with named_lock(self.engine, ACCOUNTS_LOCK), writing(self.engine) as conn:
             return accounts.set_disabled(conn, username, disabled)
 
     def user(self, username: str) -> dict[str, Any]:
@@ -349,16 +352,26 @@ class Registry:
 
     def first_administrator(self, username: str, password: str) -> bool:
         """Create the first administrator, unless there is one (serialised across processes)."""
-        with named_lock(self.engine, "kense-first-administrator"), writing(self.engine) as conn:
+        with named_lock(self.engine, ACCOUNTS_LOCK), writing(self.engine) as conn:
             return accounts.first_administrator(conn, username, password)
 
     def login(self, username: str, password: str) -> accounts.LoginOutcome:
-        """Check a password; the attempt (and a failure's count) is committed either way."""
+        """Check a password (hashing outside any transaction), then record the attempt; a
+        failure's count is committed before the refusal is raised."""
+        with reading(self.engine) as conn:
+            stored = accounts.password_hash_of(conn, username)
+        ok = accounts.password_matches(stored, password)
+        if stored is None:
+            raise Unauthenticated(accounts.REFUSED)
         with writing(self.engine) as conn:
-            outcome = accounts.login(conn, username, password)
+            outcome = accounts.record_login(conn, username, password, ok)
         if outcome.error is not None:
             raise outcome.error
         return outcome
+
+    def logout(self, username: str) -> None:
+        with writing(self.engine) as conn:
+            accounts.end_sessions(conn, username)
 
     def session_principal(self, user_id: int, epoch: int) -> Principal | None:
         with reading(self.engine) as conn:
@@ -389,6 +402,33 @@ class Registry:
     def tokens(self, username: str | None = None) -> list[dict[str, Any]]:
         with reading(self.engine) as conn:
             return accounts.tokens(conn, username)
+
+    def sign_document(
+        self,
+        public_id: str,
+        files: Sequence[documents.GeneratedFile],
+        signer: dict[str, str],
+        actor: str,
+    ) -> dict[str, Any]:
+        with writing(self.engine) as conn:
+            signed = documents.sign(conn, self.config.data_dir, public_id, files, signer, actor)
+            audit.record(
+                conn,
+                "document.sign",
+                public_id,
+                {"signer": signer.get("name"), "serial": signer.get("serial")},
+            )
+        self._committed()
+        return signed
+
+    def require_document_event(self, public_id: str, event: str) -> None:
+        """Raise Conflict unless ``event`` may happen to the document now."""
+        with reading(self.engine) as conn:
+            documents.require(conn, public_id, event)
+
+    def document_with_file(self, sha256: str) -> dict[str, Any] | None:
+        with reading(self.engine) as conn:
+            return documents.find_file(conn, sha256)
 
     def audit_verify(self) -> audit.Verdict:
         with reading(self.engine) as conn:

@@ -307,6 +307,8 @@ document_files = Table(
     Column("path", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     UniqueConstraint("document_id", "stage", "lang", "format", name="uq_document_files_kind"),
+    #: Verification finds the document a received file belongs to by its hash.
+    Index("ix_document_files_sha256", "sha256"),
 )
 
 #: What happened to a document: drafted, finalised (with its number and date), voided, adopted

@@ -9,7 +9,9 @@
 #   python3-uno                    LibreOffice's Python bridge, for unoserver on Debian's python3
 #   python3-venv                   the venv (with system site packages) unoserver runs in
 #   fonts-liberation2              Times New Roman / Arial metric-compatible faces with Kazakh letters
-#   poppler-utils                  pdftotext/pdffonts in the document tests (and pdfsig later)
+#   poppler-utils                  pdftotext/pdffonts in the document tests, pdfsig (signatures)
+#   xmlsec1                        the independent XML signature implementation the interop
+#                                  tests check ours against (both ways)
 #
 # Idempotent and fast: when everything is present it only asks dpkg and exits, without
 # `apt-get update`. Otherwise it runs `apt-get update` once and installs what is missing,
@@ -28,6 +30,7 @@ REQUIRED=(
     "python3-venv"
     "fonts-liberation2 /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
     "poppler-utils     /usr/bin/pdftotext"
+    "xmlsec1           /usr/bin/xmlsec1"
 )
 
 log() { printf 'system-deps: %s\n' "$*" >&2; }

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from registry.policy import Action
+from registry.policy import DEFAULT_BODY, Action
 from search.errors import InvalidQuery, SearchError
 from search.query import parse_query
 from search.service import Search
@@ -59,7 +59,7 @@ def search_command(
     the local operator)."""
     parsed = parse_query(
         {"q": query, "lang": lang, "at": at, "type": types, "page": page, "size": size},
-        staff=ctx.obj.principal().can(Action.READ_DRAFTS),
+        staff=ctx.obj.principal().can(Action.READ_DRAFTS, DEFAULT_BODY),
     )
     result = _search(ctx).search(parsed)
     if as_json:

@@ -307,7 +307,9 @@ def document_key(public_id: str) -> str:
 
 def issued_documents(source: DocumentSource, public_id: str) -> list[IndexDoc]:
     """An issued order or resolution, one document per language: its text as generated (ИИН
-    masked). Drafts are for staff only; certificates, permits and voided documents are absent."""
+    masked), once it is public (numbered here, or adopted). Drafts are absent: roles to read
+    them are held per issuing body, which the index does not know; staff find them in the
+    documents list. Certificates, permits and voided documents are absent too."""
     view = source.document_search_view(public_id)
     if view is None:
         return []
@@ -316,6 +318,8 @@ def issued_documents(source: DocumentSource, public_id: str) -> list[IndexDoc]:
     status = view["status"]
     # A resolution finalised here is still the akimat's draft until it is adopted.
     public = status == "adopted" or (status in ("final", "signed") and view["numbered"])
+    if not public:
+        return []
     docs = []
     for lang, raw in sorted(view["texts"].items()):
         text = mask_personal_data(raw)

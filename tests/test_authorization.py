@@ -118,6 +118,13 @@ ROUTES: list[tuple[str, str, str, frozenset[str]]] = [
         frozenset({REGISTRAR}),
     ),
     ("documents_pages.new_document_page", "GET", "/documents/new", frozenset({DRAFTER})),
+    ("signing_api.sign_api", "POST", f"/api/v1/documents/{DOC}/sign", frozenset({SIGNER})),
+    ("signing_api.verify_api", "POST", "/api/v1/verify", EVERYONE),
+    ("signing_pages.verify_page", "GET", "/verify", EVERYONE),
+    ("signing_pages.document_verify_page", "GET", f"/verify/{DOC}", EVERYONE),
+    ("signing_pages.verify_upload_page", "POST", "/verify", EVERYONE),
+    ("signing_pages.sign_page", "GET", f"/documents/{DOC}/sign", frozenset({SIGNER})),
+    ("signing_pages.sign_form", "POST", f"/documents/{DOC}/sign", frozenset({SIGNER})),
 ]
 
 
@@ -304,6 +311,11 @@ COMMANDS: dict[str, tuple[list[str], frozenset[str]]] = {
         ["no-such-document", "--number", "1", "--date", "2020-01-01"],
         frozenset({REGISTRAR}),
     ),
+    "sign": (
+        ["no-such-document", "--key", "{dir}/junk.pdf", "--out", "{dir}/out"],
+        frozenset({SIGNER}),
+    ),
+    "verify": (["{dir}/junk.pdf"], EVERYONE),
     "audit verify": ([], frozenset({ADMIN})),
     "audit list": ([], frozenset({ADMIN})),
     "users add": (["newcomer", "--role", "reader", "--password-stdin"], frozenset({ADMIN})),
