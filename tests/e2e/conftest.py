@@ -15,15 +15,22 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 import app as kense_app
 from registry.routes import registry_of
 from tests.conftest import service_missing
 from tests.factories import PASSWORD
+from tests.signing.pki import build
 
 #: Who can sign in on the live server: username → role in the department.
-USERS = {"drafter": "drafter", "admin": "administrator", "reader": "reader"}
+USERS = {
+    "drafter": "drafter",
+    "admin": "administrator",
+    "reader": "reader",
+    "director": "signer",
+}
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -41,8 +48,16 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on a fresh SQLite database holding the seed, served in a background thread."""
+def pki_paths(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The test PKI: the live server trusts its root and CRLs; the director signs with it."""
+    return build().write(tmp_path_factory.mktemp("e2e-pki"))
+
+
+@pytest.fixture(scope="session")
+def live_app(
+    tmp_path_factory: pytest.TempPathFactory, pki_paths: dict[str, Path]
+) -> Iterator[Flask]:
+    """The app on a fresh SQLite database holding the seed, with a user per role."""
     tmp: Path = tmp_path_factory.mktemp("e2e")
     flask_app = kense_app.create_app(
         {
@@ -50,6 +65,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "DATA_DIR": str(tmp),
             "TESTING": True,
             "SESSION_COOKIE_SECURE": False,  # plain HTTP on 127.0.0.1, as `make run`
+            "TRUST_ANCHORS": str(pki_paths["root"]),
+            "CRLS": f"{pki_paths['crl']},{pki_paths['root_crl']}",
+            "REVOCATION": "require",
         }
     )
     registry = registry_of(flask_app)
@@ -57,7 +75,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     registry.load_seed()
     for username, role in USERS.items():
         registry.add_user(username, PASSWORD, [("department", role)])
-    server = make_server("127.0.0.1", 0, flask_app, threaded=True)  # port 0: a free port
+    yield flask_app
+    registry.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Flask) -> Iterator[str]:
+    """``live_app`` served on 127.0.0.1 in a background thread."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)  # port 0: a free port
     thread = threading.Thread(target=server.serve_forever, name="kense-e2e", daemon=True)
     thread.start()
     try:
@@ -66,7 +91,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
-        registry.close()
 
 
 @pytest.fixture(scope="session")
