@@ -260,6 +260,7 @@ COMMANDS: Mapping[str, Rule] = {
     "documents void": Rule(Action.DOCUMENTS_VOID, "document"),
     "documents adopt": Rule(Action.DOCUMENTS_ADOPT, "document"),
     "sign": Rule(Action.SIGN, "document"),
+    "sign-act": Rule(Action.SIGN, "department"),
     "verify": Rule(Action.VERIFY),
     "audit verify": Rule(Action.AUDIT),
     "audit list": Rule(Action.AUDIT),

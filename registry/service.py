@@ -421,6 +421,12 @@ class Registry:
         self._committed()
         return signed
 
+    def record_act_signature(self, uri: str, detail: dict[str, str], actor: str) -> None:
+        """An act version was signed (the signed AKN goes to the signer, not the registry)."""
+        with writing(self.engine) as conn:
+            work = works.get(conn, uri)
+            audit.record(conn, "act.sign", work.uri.work, detail)
+
     def require_document_event(self, public_id: str, event: str) -> None:
         """Raise Conflict unless ``event`` may happen to the document now."""
         with reading(self.engine) as conn:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
 from registry.audit import current_actor
-from registry.cli import handles_errors
+from registry.cli import DATE, handles_errors
 from signing.errors import SigningError
 from signing.keys import MAX_KEY_FILE
 from signing.workflows import MAX_VERIFY_BYTES, Signatures
@@ -127,7 +128,45 @@ def verify_command(ctx: click.Context, file: Path, as_json: bool) -> None:
         sys.exit(1)
 
 
-COMMANDS = (sign_command, verify_command)
+@click.command("sign-act")
+@click.argument("uri")
+@click.option("--at", "day", type=DATE, help="The version in force on this day (default today).")
+@click.option("--lang", type=click.Choice(["kk", "ru"]), default="kk", show_default=True)
+@click.option("--key", "key_path", required=True, type=click.Path(path_type=Path, exists=True))
+@click.option("--password-stdin", is_flag=True, help="Read the key's password from stdin.")
+@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.pass_context
+@handles_errors
+def sign_act_command(
+    ctx: click.Context,
+    uri: str,
+    day: date | None,
+    lang: str,
+    key_path: Path,
+    password_stdin: bool,
+    out: Path,
+) -> None:
+    """Sign an act version's Akoma Ntoso (its canonical XML record) into OUT."""
+    if password_stdin:
+        password = sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+    else:
+        password = click.prompt("Key password", hide_input=True, err=True)
+    try:
+        signed = _signatures(ctx).sign_act(
+            uri,
+            lang,
+            day or date.today(),
+            _read(key_path, MAX_KEY_FILE),
+            password,
+            actor=current_actor(),
+        )
+    except SigningError as exc:
+        _fail(exc)
+    out.write_bytes(signed)
+    click.echo(str(out))
+
+
+COMMANDS = (sign_command, sign_act_command, verify_command)
 
 
 def register(group: click.Group) -> None:

@@ -16,16 +16,18 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from lxml import etree
 
 from registry import documents as records
 from registry.errors import NotFound
+from registry.formats import act_akn
 from registry.service import Registry
 from signing.config import SigningConfig
 from signing.errors import UnreadableFile
-from signing.keys import SigningKey, check_usable, common_name, describe, load_pkcs12
+from signing.keys import check_usable, common_name, describe, load_pkcs12
 from signing.manifest import document_manifest, read_manifest
 from signing.pdf import Stamp, sign_pdf, verify_pdf
 from signing.report import Report
@@ -88,8 +90,20 @@ class Signatures:
         log.info("document signed", extra={"document": public_id})
         return signed
 
-    def signer_of(self, key_file: bytes, password: str) -> SigningKey:
-        return load_pkcs12(key_file, password)
+    def sign_act(
+        self, uri: str, lang: str, at: date, key_file: bytes, password: str, *, actor: str
+    ) -> bytes:
+        """The act as it stood on ``at``, as Akoma Ntoso (its canonical XML record), with an
+        enveloped XAdES-BES signature. Nothing is recorded but the audit entry."""
+        view = self.registry.act_at(uri, lang, at)
+        akn = act_akn(view, self.registry.work_info(uri))
+        key = load_pkcs12(key_file, password)
+        check_usable(key)
+        signed = sign_enveloped(akn, key)
+        self.registry.record_act_signature(
+            uri, {"lang": lang, "at": at.isoformat(), **describe(key.certificate)}, actor
+        )
+        return signed
 
     # --- verification ---
 

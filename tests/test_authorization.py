@@ -316,6 +316,7 @@ COMMANDS: dict[str, tuple[list[str], frozenset[str]]] = {
         frozenset({SIGNER}),
     ),
     "verify": (["{dir}/junk.pdf"], EVERYONE),
+    "sign-act": ([SEED, "--key", "{dir}/junk.pdf", "--out", "{dir}/a.xml"], frozenset({SIGNER})),
     "audit verify": ([], frozenset({ADMIN})),
     "audit list": ([], frozenset({ADMIN})),
     "users add": (["newcomer", "--role", "reader", "--password-stdin"], frozenset({ADMIN})),

@@ -244,3 +244,47 @@ def test_the_cli_signs_and_verifies(
     refused = runner.invoke(kense_app.cli, ["verify", str(broken)])
     assert refused.exit_code == 1
     assert refused.stdout.startswith("TOTAL-FAILED") or refused.stdout.startswith("INDETERMINATE")
+
+
+def test_an_act_version_is_signed_as_akoma_ntoso_and_xmlsec1_agrees(
+    flask_app: Flask,
+    pki_paths: dict[str, Path],
+    sqlite_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import shutil
+    import subprocess
+
+    from tests.conftest import service_missing
+
+    for name, value in {
+        "KENSE_DATABASE_URL": sqlite_url,
+        "KENSE_DATA_DIR": str(tmp_path),
+        "KENSE_TRUST_ANCHORS": str(pki_paths["root"]),
+        "KENSE_CRLS": f"{pki_paths['crl']},{pki_paths['root_crl']}",
+    }.items():
+        monkeypatch.setenv(name, value)
+    out = tmp_path / "514.signed.xml"
+    seed = "/akn/kz-kus/act/resolution/2021-11-12/514"
+    argv = ["sign-act", seed, "--at", "2024-01-01", f"--key={pki_paths['director']}"]
+    runner = CliRunner()
+    result = runner.invoke(
+        kense_app.cli, [*argv, "--password-stdin", f"--out={out}"], input=PASSWORD + "\n"
+    )
+    assert result.exit_code == 0, result.output
+    checked = runner.invoke(kense_app.cli, ["verify", str(out), "--json"])
+    report = json.loads(checked.stdout)
+    assert report["indication"] == "TOTAL-PASSED", report
+    assert report["covered"]["root"].endswith("}akomaNtoso")
+    assert report["registry"]["known"] is False  # an act, not an issued document
+    entry = registry_of(flask_app).audit_entries(action="act.sign")[0]
+    assert entry["subject"] == seed and entry["detail"]["at"] == "2024-01-01"
+    if shutil.which("xmlsec1") is None:
+        service_missing("xmlsec1 is not installed (make system-deps)")
+    done = subprocess.run(
+        ["xmlsec1", "--verify", "--trusted-pem", str(pki_paths["root"]), str(out)],
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
