@@ -21,6 +21,7 @@ import click
 from flask import Flask, Response, current_app, g, redirect, request, url_for
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from registry import cli as registry_cli
@@ -45,6 +46,7 @@ from search.openapi import openapi_paths as search_openapi_paths
 from signing import cli as signing_cli
 from signing import routes as signing_routes
 from signing.errors import SigningError
+from signing.openapi import openapi_paths as signing_openapi_paths
 from templates import cli as templates_cli
 from templates import routes as templates_routes
 from templates.errors import (
@@ -70,6 +72,9 @@ DEFAULTS: dict[str, Any] = {
     #: default: CLI, tests), or "background" in a thread of its own (`kense serve`; set it for a
     #: WSGI server too).
     "SEARCH_DRAIN": "sync",
+    #: Reverse proxies in front of the service whose X-Forwarded-For/-Proto are trusted: the
+    #: client's address is what sign-in lock-outs are counted by.
+    "PROXY_HOPS": 0,
     #: Session cookies are sent over HTTPS only; `make run` (plain HTTP on 127.0.0.1) sets false.
     "SESSION_COOKIE_SECURE": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -81,7 +86,7 @@ REGISTRY_KEYS = {
     "DATA_DIR": "data_dir",
     "DEFAULT_PLACE": "default_place",
 }
-OWN_KEYS = {"LOG_LEVEL", "MAX_CONTENT_LENGTH", "TESTING", "SECRET_KEY"}
+OWN_KEYS = {"LOG_LEVEL", "MAX_CONTENT_LENGTH", "TESTING", "SECRET_KEY", "PROXY_HOPS"}
 SEARCH_KEYS = {
     "SEARCH_URL": "url",
     "SEARCH_API_KEY": "api_key",
@@ -147,6 +152,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     )
     signing_routes.init_app(app, {v: app.config.get(k) for k, v in SIGNING_KEYS.items()})
     _register_errors(app)
+    hops = int(app.config["PROXY_HOPS"])
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _stored_secret(Path(app.config["DATA_DIR"]))
     app.before_request(_refuse_control_characters)
@@ -234,6 +242,7 @@ def openapi() -> BaseResponse:
     document["paths"].update(accounts_paths())
     document["paths"].update(search_openapi_paths())
     document["paths"].update(templates_openapi_paths())
+    document["paths"].update(signing_openapi_paths())
     return Response(json.dumps(document, ensure_ascii=False), mimetype="application/json")
 
 

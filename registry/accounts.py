@@ -23,13 +23,16 @@ from sqlalchemy.engine import Connection
 from registry import audit
 from registry.errors import Conflict, Invalid, NotFound, Unauthenticated
 from registry.policy import BODIES, ROLES, Principal
-from registry.store import api_tokens, user_roles, users
+from registry.store import api_tokens, login_failures, user_roles, users
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1024
-#: Consecutive failed sign-ins after which an account is locked, and for how long.
+#: Consecutive failed sign-ins from one source (client address) after which the account is
+#: locked for that source, from all sources together after which it is locked everywhere, and
+#: for how long.
 MAX_FAILURES = 5
+MAX_FAILURES_ANY_SOURCE = 50
 LOCK_FOR = timedelta(minutes=15)
 TOKEN_PREFIX = "kense_"
 _HASHER = PasswordHasher()
@@ -158,6 +161,7 @@ def set_password(conn: Connection, username: str, password: str) -> None:
             locked_until=None,
         )
     )
+    _unlock(conn, username)
     audit.record(conn, "user.passwd", username)
 
 
@@ -195,7 +199,9 @@ def change_roles(
 def set_disabled(conn: Connection, username: str, disabled: bool) -> dict[str, Any]:
     row = _user(conn, username)
     admins = count_administrators(conn)
-    if bool(row.disabled) != disabled or (not disabled and row.locked_until is not None):
+    locked = row.locked_until is not None or _source_locks(conn, username)
+    if bool(row.disabled) != disabled or (not disabled and locked):
+        _unlock(conn, username)
         conn.execute(
             update(users)
             .where(users.c.id == row.id)
@@ -231,13 +237,32 @@ def _grant_list(grants: Iterable[Grant]) -> list[dict[str, str]]:
     return [{"body": b, "role": r} for b, r in sorted(grants)]
 
 
+def _source_locks(conn: Connection, username: str) -> list[tuple[str, datetime]]:
+    """The sources the account is locked for now, with the end of each lock."""
+    now = _now()
+    rows = conn.execute(
+        select(login_failures.c.source, login_failures.c.locked_until).where(
+            login_failures.c.username == username, login_failures.c.locked_until.is_not(None)
+        )
+    )
+    found = [(r.source, _aware(r.locked_until)) for r in rows]
+    return [(source, until) for source, until in found if until is not None and until > now]
+
+
 def describe(conn: Connection, username: str) -> dict[str, Any]:
     row = _user(conn, username)
-    locked = _aware(row.locked_until)
+    everywhere = _aware(row.locked_until)
+    sources = _source_locks(conn, username)
+    ends = [until for _, until in sources]
+    if everywhere is not None and everywhere > _now():
+        ends.append(everywhere)
     return {
         "username": row.username,
         "disabled": bool(row.disabled),
-        "locked_until": locked.isoformat() if locked and locked > _now() else None,
+        #: The end of the latest lock: everywhere, or for the sources in ``locked_sources``.
+        "locked_until": max(ends).isoformat() if ends else None,
+        "locked_everywhere": everywhere is not None and everywhere > _now(),
+        "locked_sources": sorted(source for source, _ in sources),
         "roles": _grant_list(_grants(conn, row.id)),
         "created_at": _iso(row.created_at),
     }
@@ -290,41 +315,85 @@ def password_matches(stored: str | None, password: str) -> bool:
     return _verify(stored or _DUMMY_HASH, password) and stored is not None
 
 
-def record_login(conn: Connection, username: str, password: str, ok: bool) -> LoginOutcome:
-    """Count a failure or let the user in, on the row as it is now (locked, disabled and the
-    counter are read under the row lock, so the lock-out holds across workers)."""
+def record_login(
+    conn: Connection, username: str, password: str, ok: bool, source: str = "unknown"
+) -> LoginOutcome:
+    """Count a failure or let the user in, on the rows as they are now (locks and counters are
+    read under row locks, so the lock-out holds across workers)."""
     refused = Unauthenticated(REFUSED)
     row = conn.execute(select(users).where(users.c.username == username).with_for_update()).first()
     if row is None:
         return LoginOutcome(None, error=refused)
+    source = source[:64]
+    mine = conn.execute(
+        select(login_failures)
+        .where(login_failures.c.username == username, login_failures.c.source == source)
+        .with_for_update()
+    ).first()
     now = _now()
-    locked = _aware(row.locked_until)
-    if locked is not None and locked > now:
+    if any(
+        lock is not None and lock > now
+        for lock in (_aware(row.locked_until), _aware(mine.locked_until) if mine else None)
+    ):
         return LoginOutcome(None, error=refused)  # not audited: one entry per lock is enough
     if row.disabled or not ok:
-        failures = conn.execute(
+        detail: dict[str, Any] = {"reason": "disabled" if row.disabled else "password"}
+        detail["source"] = source
+        if _count_failure(conn, username, source, mine, now):
+            detail["locked_for_minutes"] = LOCK_FOR.total_seconds() // 60
+        total = conn.execute(
             update(users)
             .where(users.c.id == row.id)
             .values(failed_logins=users.c.failed_logins + 1)
             .returning(users.c.failed_logins)
         ).scalar_one()
-        detail: dict[str, Any] = {"reason": "disabled" if row.disabled else "password"}
-        if failures >= MAX_FAILURES:
+        if total >= MAX_FAILURES_ANY_SOURCE:
             conn.execute(
                 update(users)
                 .where(users.c.id == row.id)
                 .values(failed_logins=0, locked_until=now + LOCK_FOR)
             )
-            detail["locked_for_minutes"] = LOCK_FOR.total_seconds() // 60
+            detail["locked_everywhere"] = True
         audit.record(conn, "login.failed", username, detail)
         return LoginOutcome(None, error=refused)
     values: dict[str, Any] = {"failed_logins": 0, "locked_until": None}
     if _HASHER.check_needs_rehash(row.password_hash):
         values["password_hash"] = _HASHER.hash(password)
     conn.execute(update(users).where(users.c.id == row.id).values(**values))
-    audit.record(conn, "login", username)
+    conn.execute(
+        delete(login_failures).where(
+            login_failures.c.username == username, login_failures.c.source == source
+        )
+    )
+    audit.record(conn, "login", username, {"source": source})
     principal = Principal(username, "user", _grants(conn, row.id), via="session")
     return LoginOutcome(principal, row.auth_epoch, row.id)
+
+
+def _count_failure(conn: Connection, username: str, source: str, mine: Any, now: datetime) -> bool:
+    """One more failure from ``source``; True when it locks the account for that source."""
+    if mine is None:
+        conn.execute(insert(login_failures).values(username=username, source=source, failures=1))
+        failures = 1
+    else:
+        failures = conn.execute(
+            update(login_failures)
+            .where(login_failures.c.id == mine.id)
+            .values(failures=login_failures.c.failures + 1)
+            .returning(login_failures.c.failures)
+        ).scalar_one()
+    if failures < MAX_FAILURES:
+        return False
+    conn.execute(
+        update(login_failures)
+        .where(login_failures.c.username == username, login_failures.c.source == source)
+        .values(failures=0, locked_until=now + LOCK_FOR)
+    )
+    return True
+
+
+def _unlock(conn: Connection, username: str) -> None:
+    conn.execute(delete(login_failures).where(login_failures.c.username == username))
 
 
 def end_sessions(conn: Connection, username: str) -> None:

@@ -466,7 +466,7 @@ def check_csrf(principal: Principal) -> None:
 
 
 def _start_session(username: str, password: str) -> Principal:
-    outcome = _registry().login(username, password)
+    outcome = _registry().login(username, password, request.remote_addr or "unknown")
     session.clear()
     session.permanent = True
     session["uid"] = outcome.user_id

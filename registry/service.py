@@ -355,7 +355,7 @@ class Registry:
         with named_lock(self.engine, ACCOUNTS_LOCK), writing(self.engine) as conn:
             return accounts.first_administrator(conn, username, password)
 
-    def login(self, username: str, password: str) -> accounts.LoginOutcome:
+    def login(self, username: str, password: str, source: str = "unknown") -> accounts.LoginOutcome:
         """Check a password (hashing outside any transaction), then record the attempt; a
         failure's count is committed before the refusal is raised."""
         with reading(self.engine) as conn:
@@ -364,7 +364,7 @@ class Registry:
         if stored is None:
             raise Unauthenticated(accounts.REFUSED)
         with writing(self.engine) as conn:
-            outcome = accounts.record_login(conn, username, password, ok)
+            outcome = accounts.record_login(conn, username, password, ok, source)
         if outcome.error is not None:
             raise outcome.error
         return outcome

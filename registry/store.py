@@ -431,3 +431,17 @@ template_uploads = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("ix_template_uploads_template", "template_id", "lang"),
 )
+
+#: Failed sign-ins by account and source (the client's address): five in a row from one source
+#: lock the account for that source only, so nobody can lock a user out from elsewhere; the
+#: user row's own counter locks the account everywhere after many failures from any sources.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False),
+    Column("source", String(64), nullable=False),
+    Column("failures", Integer, nullable=False),
+    Column("locked_until", DateTime(timezone=True), nullable=True),
+    UniqueConstraint("username", "source", name="uq_login_failures_source"),
+)

@@ -20,11 +20,11 @@ from click.testing import CliRunner, Result
 from sqlalchemy import select, update
 
 import app as kense_app
-from registry.accounts import MAX_FAILURES, REFUSED
+from registry.accounts import MAX_FAILURES, MAX_FAILURES_ANY_SOURCE, REFUSED
 from registry.errors import Conflict, Invalid, Unauthenticated
 from registry.policy import Action
 from registry.service import Registry
-from registry.store import api_tokens, users
+from registry.store import api_tokens, login_failures, users
 from tests.conftest import open_registry
 
 PASSWORD = "correct horse battery"
@@ -203,8 +203,38 @@ def test_the_lock_ends_by_itself(registry: Registry) -> None:
         registry.login("alice", PASSWORD)
     with registry.engine.begin() as conn:  # fifteen minutes later
         past = datetime.now(UTC) - timedelta(seconds=1)
-        conn.execute(update(users).where(users.c.username == "alice").values(locked_until=past))
+        conn.execute(
+            update(login_failures)
+            .where(login_failures.c.username == "alice")
+            .values(locked_until=past)
+        )
     assert registry.login("alice", PASSWORD).principal is not None
+
+
+def test_a_lock_holds_for_the_failing_source_only(registry: Registry) -> None:
+    """Nobody can lock a user out from elsewhere: the lock is per client address."""
+    registry.add_user("alice", PASSWORD, [DRAFTER])
+    for _ in range(MAX_FAILURES):
+        with pytest.raises(Unauthenticated):
+            registry.login("alice", WRONG, "203.0.113.9")
+    with pytest.raises(Unauthenticated):
+        registry.login("alice", PASSWORD, "203.0.113.9")
+    assert registry.login("alice", PASSWORD, "10.0.0.5").principal is not None
+    described = registry.user("alice")
+    assert described["locked_sources"] == ["203.0.113.9"]
+    assert not described["locked_everywhere"]
+
+
+def test_many_failures_from_many_sources_lock_everywhere(registry: Registry) -> None:
+    registry.add_user("alice", PASSWORD, [DRAFTER])
+    for n in range(MAX_FAILURES_ANY_SOURCE):
+        with pytest.raises(Unauthenticated):
+            registry.login("alice", WRONG, f"198.51.100.{n}")
+    with pytest.raises(Unauthenticated):
+        registry.login("alice", PASSWORD, "10.0.0.5")
+    assert registry.user("alice")["locked_everywhere"]
+    registry.set_disabled("alice", False)  # an administrator lifts it
+    assert registry.login("alice", PASSWORD, "10.0.0.5").principal is not None
 
 
 # --- sessions -------------------------------------------------------------------------------------
