@@ -33,7 +33,6 @@ verify SIG_CRYPTO_FAILURE; last, the signer's certificate and the others in the 
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -75,7 +74,7 @@ from pyhanko.stamp import QRStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
-from signing import report
+from signing import aio, report
 from signing.errors import UnreadableFile
 from signing.keys import SigningKey, check_usable, common_name, describe
 from signing.report import Indication, Report
@@ -185,7 +184,7 @@ def _sign(pdf: bytes, key: SigningKey, stamp: Stamp, moment: datetime) -> bytes:
     params = {"stamp": _drawable(text), "url": stamp.verify_url}
     qr_area = (left, bottom, left + STAMP_HEIGHT, bottom + STAMP_HEIGHT)
     link = _link(qr_area, stamp.verify_url)
-    out = asyncio.run(_sign_at(pdf_signer, writer, moment, params, link))
+    out = aio.run(_sign_at(pdf_signer, writer, moment, params, link))
     return out.getvalue()
 
 

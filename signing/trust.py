@@ -9,7 +9,6 @@ certificate, and the report says so when there were none. A CRL source that cann
 
 from __future__ import annotations
 
-import asyncio
 import time
 import urllib.request
 from collections.abc import Sequence
@@ -35,7 +34,7 @@ from pyhanko_certvalidator.errors import (
     ValidationError,
 )
 
-from signing import report
+from signing import aio, report
 from signing.keys import may_sign
 from signing.report import Indication
 
@@ -220,7 +219,7 @@ def _check_chain(
         else "not checked: no CRL is configured or named in the certificate"
     )
     try:
-        asyncio.run(validator.async_validate_usage(set()))  # type: ignore[no-untyped-call]
+        aio.run(validator.async_validate_usage(set()))  # type: ignore[no-untyped-call]
     except RevokedError as exc:
         return ChainVerdict(Indication.TOTAL_FAILED, report.REVOKED, revocation, [str(exc)])
     except ExpiredError as exc:

@@ -19,9 +19,10 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
+from signing import aio
 from signing.keys import SigningKey, common_name, load_pkcs12
 from signing.pdf import Stamp, sign_pdf, verify_pdf
 from signing.report import Indication
@@ -113,7 +114,7 @@ def test_pyhanko_validates_our_signature_intact_valid_and_trusted(
 ) -> None:
     signed = sign(blank_pdf(), director(pki, ec))
     (embedded,) = PdfFileReader(io.BytesIO(signed)).embedded_regular_signatures
-    status = validate_pdf_signature(embedded, root_context)
+    status = aio.run(async_validate_pdf_signature(embedded, root_context))
     assert status.intact and status.valid and status.trusted, status.pretty_print_details()
     assert status.coverage.name == "ENTIRE_FILE"
     assert status.bottom_line
@@ -124,7 +125,7 @@ def test_pyhanko_finds_a_tampered_signed_pdf_not_intact(
 ) -> None:
     signed = widen_first_page(sign(blank_pdf(), director(pki)))
     (embedded,) = PdfFileReader(io.BytesIO(signed)).embedded_regular_signatures
-    status = validate_pdf_signature(embedded, root_context)
+    status = aio.run(async_validate_pdf_signature(embedded, root_context))
     assert not status.intact
     assert not status.bottom_line
 

@@ -6,6 +6,7 @@ configured with the PKI's root and CRLs as production is with the national CA's.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -67,7 +68,7 @@ def sign(client: FlaskClient, document_id: str, key: Path, password: str = PASSW
     return client.post(
         f"/api/v1/documents/{document_id}/sign",
         data={
-            "key": (key.open("rb"), key.name),
+            "key": (io.BytesIO(key.read_bytes()), key.name),
             "password": password,
             "position": "Басқарма басшысы",
         },
