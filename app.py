@@ -393,7 +393,9 @@ def _register_errors(app: Flask) -> None:
     def _registry_error(exc: RegistryError) -> BaseResponse:
         status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
         if status == 401 and registry_routes.html_error(401, exc.message) is not None:
-            return redirect(url_for("registry_pages.login_page", next=request.full_path))
+            return redirect(
+                url_for("registry_pages.login_page", next=request.full_path.rstrip("?"))
+            )
         page = registry_routes.html_error(status, exc.message)
         response = page or Response(
             json.dumps(error_body(exc.code, exc.message, exc.fields), ensure_ascii=False),

@@ -186,8 +186,9 @@ def _check_chain(
             continue
         for url in named_crls(cert):
             try:
-                crls.append(_crl_der(_read_source(url)))
-                covered.add(cert.issuer)
+                der = _crl_der(_read_source(url))
+                crls.append(der)
+                covered.add(x509.load_der_x509_crl(der).issuer)
                 break
             except (OSError, ValueError) as exc:
                 unavailable.append(f"{url}: {exc}")

@@ -141,9 +141,10 @@ class Pki:
 UNREACHABLE_CRL = "http://127.0.0.1:9/kense-test.crl"
 
 
-def build(crl_url: str | None = UNREACHABLE_CRL) -> Pki:
-    """A fresh PKI; ``crl_url`` is written into the CRL distribution point of the
-    intermediate and the signers."""
+def build(crl_url: str | None = UNREACHABLE_CRL, root_crl_url: str | None = None) -> Pki:
+    """A fresh PKI; ``crl_url`` is written into the signers' CRL distribution point (the
+    intermediate's CRL) and ``root_crl_url`` (default: ``crl_url``) into the intermediate's
+    (the root's CRL)."""
     year = timedelta(days=365)
     root_key = _rsa()
     root = Issued(
@@ -167,6 +168,7 @@ def build(crl_url: str | None = UNREACHABLE_CRL) -> Pki:
             ca=True,
             not_before=NOW - year,
             not_after=NOW + 5 * year,
+            crl_url=root_crl_url or crl_url,
         ),
         [root.cert],
     )
