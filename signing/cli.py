@@ -29,6 +29,14 @@ def _fail(exc: SigningError) -> None:
     sys.exit(2)
 
 
+def _key_password(from_stdin: bool) -> str:
+    """The key's password: the first line of stdin (scripts), or typed at a prompt."""
+    if from_stdin:
+        return sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+    typed: str = click.prompt("Key password", hide_input=True, err=True)
+    return typed
+
+
 def _read(path: Path, limit: int) -> bytes:
     with open(path, "rb") as source:
         data = source.read(limit + 1)
@@ -56,10 +64,7 @@ def sign_command(
     as_json: bool,
 ) -> None:
     """Sign a finalised document with a PKCS#12 key; write the signed XML and PDF to OUT."""
-    if password_stdin:
-        password = sys.stdin.readline().removesuffix("\n").removesuffix("\r")
-    else:
-        password = click.prompt("Key password", hide_input=True, err=True)
+    password = _key_password(password_stdin)
     signatures = _signatures(ctx)
     document = signatures.registry.document(document_id)
     if not position:
@@ -147,10 +152,7 @@ def sign_act_command(
     out: Path,
 ) -> None:
     """Sign an act version's Akoma Ntoso (its canonical XML record) into OUT."""
-    if password_stdin:
-        password = sys.stdin.readline().removesuffix("\n").removesuffix("\r")
-    else:
-        password = click.prompt("Key password", hide_input=True, err=True)
+    password = _key_password(password_stdin)
     try:
         signed = _signatures(ctx).sign_act(
             uri,
