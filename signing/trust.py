@@ -178,6 +178,12 @@ def _check_chain(
             "not checked",
             ["the signer's certificate is not for signatures (key usage)"],
         )
+    # The path first, without revocation: nothing is fetched for a certificate that does not
+    # chain to an anchor (an attacker's certificate could name any URL: no requests to
+    # internal hosts on behalf of an untrusted signature).
+    unchecked = _validate(signer, others, trust, moment, [], "soft-fail", "not checked")
+    if unchecked is not None:
+        return unchecked
     crls = list(trust.crls)
     unavailable = list(trust.unavailable)
     covered = {x509.load_der_x509_crl(der).issuer for der in crls}
@@ -199,25 +205,42 @@ def _check_chain(
             "unavailable: " + "; ".join(unavailable),
             ["a revocation source could not be read; try again later"],
         )
-    checked = bool(crls)
     advertised = any(named_crls(c) for c in (signer, *others))
+    revocation = (
+        "checked against CRLs"
+        if crls or advertised
+        else "not checked: no CRL is configured or named in the certificate"
+    )
+    # require: every certificate but the anchor needs a CRL; hard-fail: a certificate that
+    # names a CRL needs it (we never fetch inside the validator: sources are read above).
+    mode = "require" if trust.revocation == "require" else "hard-fail"
+    failed = _validate(signer, others, trust, moment, crls, mode, revocation)
+    if failed is not None:
+        return failed
+    return ChainVerdict(Indication.TOTAL_PASSED, None, revocation)
+
+
+def _validate(
+    signer: x509.Certificate,
+    others: Sequence[x509.Certificate],
+    trust: Trust,
+    moment: datetime,
+    crls: list[bytes],
+    mode: str,
+    revocation: str,
+) -> ChainVerdict | None:
+    """One path validation with pyhanko-certvalidator: None when it passes, else the verdict
+    in the report's vocabulary."""
     context = ValidationContext(
         trust_roots=[_asn1(c) for c in trust.anchors],
         other_certs=[_asn1(c) for c in others],
         crls=crls,
         moment=moment,
         allow_fetching=False,
-        # require: every certificate but the anchor needs a CRL; hard-fail: a certificate that
-        # names a CRL needs it (we never fetch inside the validator: sources are read above).
-        revocation_mode="require" if trust.revocation == "require" else "hard-fail",
+        revocation_mode=mode,
     )
     validator = CertificateValidator(
         _asn1(signer), [_asn1(c) for c in others], validation_context=context
-    )
-    revocation = (
-        "checked against CRLs"
-        if checked or advertised
-        else "not checked: no CRL is configured or named in the certificate"
     )
     try:
         aio.run(validator.async_validate_usage(set()))  # type: ignore[no-untyped-call]
@@ -235,10 +258,7 @@ def _check_chain(
         )
     except InsufficientRevinfoError as exc:
         return ChainVerdict(
-            Indication.INDETERMINATE,
-            report.TRY_LATER,
-            "required but not available",
-            [str(exc)],
+            Indication.INDETERMINATE, report.TRY_LATER, "required but not available", [str(exc)]
         )
     except DisallowedAlgorithmError as exc:
         return ChainVerdict(
@@ -258,4 +278,4 @@ def _check_chain(
             revocation,
             [str(exc)],
         )
-    return ChainVerdict(Indication.TOTAL_PASSED, None, revocation)
+    return None

@@ -137,3 +137,19 @@ def test_a_recent_verdict_is_reused(pki_files: dict[str, Path]) -> None:
     assert (again.indication, again.sub_indication) == (first.indication, first.sub_indication)
     again.messages.append("changed by a caller")
     assert "changed by a caller" not in check_chain(key.certificate, key.chain, trust).messages
+
+
+def test_nothing_is_fetched_for_a_certificate_no_anchor_vouches_for(
+    crl_server: tuple[str, dict[str, bytes]], pki_files: dict[str, Path], tmp_path: Path
+) -> None:
+    """An attacker's certificate may name any URL: the server must not request it."""
+    base, served = crl_server
+    stranger = build(crl_url=f"{base}/internal", root_crl_url=f"{base}/internal-root")
+    files = stranger.write(tmp_path)
+    # another PKI's root, of the same name: the path is built, its signatures do not verify
+    trust = load_trust([str(pki_files["root"])], [], "if-available")
+    assert verdict(files, "director", trust) == (
+        "INDETERMINATE",
+        "CERTIFICATE_CHAIN_GENERAL_FAILURE",
+    )
+    assert "requested" not in served
