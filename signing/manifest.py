@@ -1,7 +1,7 @@
 """The canonical XML record of an issued document: its metadata and the SHA-256 of its files.
 
-This is what the director's XML signature covers; the verifier reads it back to tell which
-document of the registry a signature is about and whether the files still match.
+This is what the director's XML signature covers: who issued what, with which number and
+date, and the SHA-256 of the final files (a recipient compares the files they hold).
 """
 
 from __future__ import annotations
@@ -37,20 +37,3 @@ def document_manifest(document: Mapping[str, Any], stage: str = "final") -> byte
             size=str(item["size"]),
         )
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
-
-
-def read_manifest(root: etree._Element) -> dict[str, Any] | None:
-    """The facts of a (verified, signed) manifest element; None if it is not one."""
-    if root.tag != _E + "document":
-        return None
-    facts: dict[str, Any] = {name: (root.findtext(_E + name) or None) for name in FIELDS}
-    facts["files"] = [
-        {
-            "lang": f.get("lang"),
-            "format": f.get("format"),
-            "sha256": f.get("sha256"),
-            "size": int(f.get("size") or 0),
-        }
-        for f in root.iterfind(f"{_E}files/{_E}file")
-    ]
-    return facts

@@ -9,6 +9,7 @@ certificate, and the report says so when there were none. A CRL source that cann
 
 from __future__ import annotations
 
+import logging
 import time
 import urllib.request
 from collections.abc import Sequence
@@ -38,9 +39,12 @@ from signing import aio, report
 from signing.keys import may_sign
 from signing.report import Indication
 
+log = logging.getLogger("kense.signing")
 Revocation = Literal["require", "if-available"]
 FETCH_TIMEOUT = 5.0
 VERDICT_TTL = 60.0
+#: CRL URLs tried per certificate (a certificate may name several distribution points).
+MAX_NAMED_URLS = 3
 MAX_VERDICTS = 256
 MAX_CRL_BYTES = 20 * 1024 * 1024
 
@@ -92,10 +96,32 @@ def load_trust(
     return Trust(tuple(anchors), tuple(crls), revocation, tuple(unavailable), fetch_named)
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None  # a CRL is read where it is named, nowhere else
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def _read_source(source: str) -> bytes:
+    """A CRL from a file or an http(s) URL: no redirects, at most ``MAX_CRL_BYTES``, and the
+    whole download within ``FETCH_TIMEOUT`` seconds (not per read: a slow server cannot hold
+    a verification)."""
     if source.startswith(("http://", "https://")):
-        with urllib.request.urlopen(source, timeout=FETCH_TIMEOUT) as response:
-            data: bytes = response.read(MAX_CRL_BYTES + 1)
+        deadline = time.monotonic() + FETCH_TIMEOUT
+        chunks: list[bytes] = []
+        size = 0
+        with _OPENER.open(source, timeout=FETCH_TIMEOUT) as response:
+            while size <= MAX_CRL_BYTES:
+                if time.monotonic() > deadline:
+                    raise OSError(f"not read within {FETCH_TIMEOUT:g} s")
+                chunk: bytes = response.read1(64 * 1024)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+        data = b"".join(chunks)
     else:
         data = Path(source).read_bytes()
     if len(data) > MAX_CRL_BYTES:
@@ -144,6 +170,16 @@ def check_chain(
 
     The same certificates checked again within ``VERDICT_TTL`` seconds get the same verdict
     without a new path validation (the director's certificate is checked over and over)."""
+    try:
+        for cert in (signer, *others):
+            _ = cert.extensions  # parsed lazily: a malformed one raises here, not deep inside
+    except (ValueError, x509.DuplicateExtension, x509.UnsupportedGeneralNameType) as exc:
+        return ChainVerdict(
+            Indication.TOTAL_FAILED,
+            report.FORMAT_FAILURE,
+            "not checked",
+            [f"a certificate of the signature cannot be read: {exc}"],
+        )
     if at is not None:
         return _check_chain(signer, others, trust, at)
     key = tuple(c.fingerprint(hashes.SHA256()) for c in (signer, *others))
@@ -182,22 +218,25 @@ def _check_chain(
     # chain to an anchor (an attacker's certificate could name any URL: no requests to
     # internal hosts on behalf of an untrusted signature).
     unchecked = _validate(signer, others, trust, moment, [], "soft-fail", "not checked")
-    if unchecked is not None:
+    if isinstance(unchecked, ChainVerdict):
         return unchecked
     crls = list(trust.crls)
     unavailable = list(trust.unavailable)
     covered = {x509.load_der_x509_crl(der).issuer for der in crls}
-    for cert in (signer, *others):
+    # Only the certificates of the validated path (not every certificate the signature carries:
+    # those are the sender's choice), and a few URLs each.
+    for cert in unchecked:
         if cert.issuer in covered or cert.issuer == cert.subject or not trust.fetch_named:
             continue
-        for url in named_crls(cert):
+        for url in named_crls(cert)[:MAX_NAMED_URLS]:
             try:
                 der = _crl_der(_read_source(url))
                 crls.append(der)
                 covered.add(x509.load_der_x509_crl(der).issuer)
                 break
             except (OSError, ValueError) as exc:
-                unavailable.append(f"{url}: {exc}")
+                log.info("a CRL could not be read", extra={"url": url, "error": str(exc)})
+                unavailable.append(f"{url} could not be read")
     if unavailable:
         return ChainVerdict(
             Indication.INDETERMINATE,
@@ -205,7 +244,7 @@ def _check_chain(
             "unavailable: " + "; ".join(unavailable),
             ["a revocation source could not be read; try again later"],
         )
-    advertised = any(named_crls(c) for c in (signer, *others))
+    advertised = any(named_crls(c) for c in unchecked)
     revocation = (
         "checked against CRLs"
         if crls or advertised
@@ -215,7 +254,7 @@ def _check_chain(
     # names a CRL needs it (we never fetch inside the validator: sources are read above).
     mode = "require" if trust.revocation == "require" else "hard-fail"
     failed = _validate(signer, others, trust, moment, crls, mode, revocation)
-    if failed is not None:
+    if isinstance(failed, ChainVerdict):
         return failed
     return ChainVerdict(Indication.TOTAL_PASSED, None, revocation)
 
@@ -228,9 +267,9 @@ def _validate(
     crls: list[bytes],
     mode: str,
     revocation: str,
-) -> ChainVerdict | None:
-    """One path validation with pyhanko-certvalidator: None when it passes, else the verdict
-    in the report's vocabulary."""
+) -> ChainVerdict | list[x509.Certificate]:
+    """One path validation with pyhanko-certvalidator: the path's certificates (signer first,
+    the anchor left out) when it passes, else the verdict in the report's vocabulary."""
     context = ValidationContext(
         trust_roots=[_asn1(c) for c in trust.anchors],
         other_certs=[_asn1(c) for c in others],
@@ -243,7 +282,7 @@ def _validate(
         _asn1(signer), [_asn1(c) for c in others], validation_context=context
     )
     try:
-        aio.run(validator.async_validate_usage(set()))  # type: ignore[no-untyped-call]
+        path = aio.run(validator.async_validate_usage(set()))  # type: ignore[no-untyped-call]
     except RevokedError as exc:
         return ChainVerdict(Indication.TOTAL_FAILED, report.REVOKED, revocation, [str(exc)])
     except ExpiredError as exc:
@@ -278,4 +317,5 @@ def _validate(
             revocation,
             [str(exc)],
         )
-    return None
+    found = [x509.load_der_x509_certificate(c.dump()) for c in path.iter_certs(False)]
+    return found[::-1]  # the signer first

@@ -289,3 +289,26 @@ def test_an_act_version_is_signed_as_akoma_ntoso_and_xmlsec1_agrees(
         check=False,
     )
     assert done.returncode == 0, done.stderr.decode()
+
+
+def test_a_copy_of_a_record_signed_by_someone_else_is_not_the_registrys(
+    flask_app: Flask, drafter: FlaskClient, director: FlaskClient, pki_paths: dict[str, Path]
+) -> None:
+    """Any holder of a trusted certificate can sign a document's manifest: the signature is
+    valid, but the registry recognises only the very files it recorded when its signer signed."""
+    from signing.keys import load_pkcs12
+    from signing.manifest import document_manifest
+    from signing.xml import sign_enveloped
+
+    order = issue(drafter, "order", {"kk": ORDER}, final=True)
+    other_key = load_pkcs12(pki_paths["director_ec"].read_bytes(), PASSWORD)
+    unsigned = registry_of(flask_app).document(order["id"])
+    forged = sign_enveloped(document_manifest(unsigned), other_key)
+    anyone = flask_app.test_client()
+    report = verify(anyone, forged)
+    assert report["indication"] == "TOTAL-PASSED"  # a genuine signature, of someone
+    assert report["registry"]["known"] is False
+    signed = sign(director, order["id"], pki_paths["director"]).get_json()
+    resigned = sign_enveloped(document_manifest(signed), other_key)
+    assert verify(anyone, resigned)["registry"]["known"] is False
+    assert verify(anyone, signed_file(director, signed, "xml"))["registry"]["known"] is True

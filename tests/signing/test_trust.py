@@ -153,3 +153,50 @@ def test_nothing_is_fetched_for_a_certificate_no_anchor_vouches_for(
         "CERTIFICATE_CHAIN_GENERAL_FAILURE",
     )
     assert "requested" not in served
+
+
+def test_certificates_off_the_path_name_no_url_that_is_fetched(
+    crl_server: tuple[str, dict[str, bytes]], pki_files: dict[str, Path], tmp_path: Path
+) -> None:
+    """A signature may carry any extra certificate (the set is not signed): only the validated
+    path's certificates have their CRLs read."""
+    base, served = crl_server
+    planted = build(crl_url=f"{base}/internal").director.cert
+    key = load_pkcs12(pki_files["director"].read_bytes(), PASSWORD)
+    trust = both_crls(pki_files)
+    found = check_chain(key.certificate, [*key.chain, planted], trust)
+    assert found.indication == Indication.TOTAL_PASSED
+    assert "requested" not in served
+
+
+def test_a_slow_crl_server_cannot_hold_a_verification(
+    pki_files: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from signing import trust as trust_module
+
+    class Trickle(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.end_headers()
+            for _ in range(100):  # a byte every 0.1 s: each read is quick, the whole is not
+                self.wfile.write(b"0")
+                self.wfile.flush()
+                time.sleep(0.1)
+
+        def log_message(self, *_: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setattr(trust_module, "FETCH_TIMEOUT", 0.5)
+    try:
+        files = build(crl_url=f"http://127.0.0.1:{server.server_port}/slow").write(tmp_path)
+        trust = load_trust([str(files["root"])], [], "if-available")
+        started = time.monotonic()
+        assert verdict(files, "director", trust) == ("INDETERMINATE", "TRY_LATER")
+        assert time.monotonic() - started < 3
+    finally:
+        server.shutdown()
+        server.server_close()

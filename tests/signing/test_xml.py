@@ -523,3 +523,43 @@ def test_truncated_and_mangled_files_give_reports(signed: bytes, trust: Trust, s
         attacked = signed.replace(old, new, 1)
         assert attacked != signed
         assert not verify_xml(attacked, trust).passed
+
+
+def test_a_certificate_with_a_duplicated_extension_is_a_format_failure(trust: Trust) -> None:
+    """cryptography refuses to read such a certificate's extensions: a report, never a 500."""
+    from datetime import timedelta
+
+    from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped]
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from signing.keys import SigningKey
+    from tests.signing import pki as test_pki
+
+    key = test_pki._rsa()
+    good = test_pki._cert(
+        test_pki._name("Duplicated"),
+        key,
+        None,
+        ca=False,
+        not_before=test_pki.NOW - timedelta(days=1),
+        not_after=test_pki.NOW + timedelta(days=9),
+    )
+    cert = asn1_x509.Certificate.load(good.public_bytes(Encoding.DER))
+    tbs = cert["tbs_certificate"]
+    extensions = list(tbs["extensions"])
+    tbs["extensions"] = asn1_x509.Extensions([*extensions, extensions[-1]])
+    tbs_der = tbs.dump(force=True)
+    value = key.sign(tbs_der, padding.PKCS1v15(), hashes.SHA256())
+    bad = asn1_x509.Certificate(
+        {
+            "tbs_certificate": asn1_x509.TbsCertificate.load(tbs_der),
+            "signature_algorithm": cert["signature_algorithm"],
+            "signature_value": value,
+        }
+    ).dump()
+    signer = SigningKey(key, x509.load_der_x509_certificate(bad), ())
+    signed = _sign_enveloped(b"<doc>text</doc>", signer, None)
+    found = verify_xml(signed, trust)
+    assert (found.indication.value, found.sub_indication) == ("TOTAL-FAILED", "FORMAT_FAILURE")
