@@ -214,29 +214,30 @@ def _check_chain(
             "not checked",
             ["the signer's certificate is not for signatures (key usage)"],
         )
-    # The path first, without revocation: nothing is fetched for a certificate that does not
-    # chain to an anchor (an attacker's certificate could name any URL: no requests to
-    # internal hosts on behalf of an untrusted signature).
-    unchecked = _validate(signer, others, trust, moment, [], "soft-fail", "not checked")
-    if isinstance(unchecked, ChainVerdict):
-        return unchecked
     crls = list(trust.crls)
     unavailable = list(trust.unavailable)
     covered = {x509.load_der_x509_crl(der).issuer for der in crls}
-    # Only the certificates of the validated path (not every certificate the signature carries:
-    # those are the sender's choice), and a few URLs each.
-    for cert in unchecked:
-        if cert.issuer in covered or cert.issuer == cert.subject or not trust.fetch_named:
-            continue
-        for url in named_crls(cert)[:MAX_NAMED_URLS]:
-            try:
-                der = _crl_der(_read_source(url))
-                crls.append(der)
-                covered.add(x509.load_der_x509_crl(der).issuer)
-                break
-            except (OSError, ValueError) as exc:
-                log.info("a CRL could not be read", extra={"url": url, "error": str(exc)})
-                unavailable.append(f"{url} could not be read")
+    path: Sequence[x509.Certificate] = (signer, *others)
+    if trust.fetch_named and any(_uncovered(c, covered) and named_crls(c) for c in path):
+        # The path first, without revocation: nothing is fetched for a certificate that does
+        # not chain to an anchor, or is not on the path (a signature may carry any certificate,
+        # naming any URL: no requests to internal hosts on behalf of an untrusted signature).
+        found = _validate(signer, others, trust, moment, [], "soft-fail", "not checked")
+        if isinstance(found, ChainVerdict):
+            return found
+        path = found
+        for cert in path:
+            if not _uncovered(cert, covered):
+                continue
+            for url in named_crls(cert)[:MAX_NAMED_URLS]:
+                try:
+                    der = _crl_der(_read_source(url))
+                    crls.append(der)
+                    covered.add(x509.load_der_x509_crl(der).issuer)
+                    break
+                except (OSError, ValueError) as exc:
+                    log.info("a CRL could not be read", extra={"url": url, "error": str(exc)})
+                    unavailable.append(f"{url} could not be read")
     if unavailable:
         return ChainVerdict(
             Indication.INDETERMINATE,
@@ -244,7 +245,7 @@ def _check_chain(
             "unavailable: " + "; ".join(unavailable),
             ["a revocation source could not be read; try again later"],
         )
-    advertised = any(named_crls(c) for c in unchecked)
+    advertised = any(named_crls(c) for c in path)
     revocation = (
         "checked against CRLs"
         if crls or advertised
@@ -257,6 +258,11 @@ def _check_chain(
     if isinstance(failed, ChainVerdict):
         return failed
     return ChainVerdict(Indication.TOTAL_PASSED, None, revocation)
+
+
+def _uncovered(cert: x509.Certificate, covered: set[x509.Name]) -> bool:
+    """No CRL at hand from the certificate's issuer (a self-signed anchor needs none)."""
+    return cert.issuer not in covered and cert.issuer != cert.subject
 
 
 def _validate(
