@@ -494,6 +494,12 @@ def revoke_token(conn: Connection, token_id: int) -> dict[str, Any]:
     return {"id": token_id, "username": row.username, "revoked": True}
 
 
+def token_bodies(conn: Connection, token_id: int) -> set[str] | None:
+    """The issuing bodies a token's scopes cover (who may revoke it); None if there is none."""
+    scopes = conn.execute(select(api_tokens.c.scopes).where(api_tokens.c.id == token_id)).first()
+    return None if scopes is None else {body for body, _ in scopes[0]}
+
+
 def tokens(conn: Connection, username: str | None = None) -> list[dict[str, Any]]:
     query = (
         select(api_tokens, users.c.username)

@@ -436,6 +436,22 @@ def _password(prompt: bool, from_stdin: bool) -> str:
     return value
 
 
+def _role_options(command: F) -> F:
+    """USERNAME --role … [--body …] [--json]: what granting and revoking take."""
+    for option in reversed(
+        [
+            click.argument("username"),
+            click.option(
+                "--role", "roles", type=ROLE, multiple=True, required=True, help="Repeatable."
+            ),
+            click.option("--body", type=BODY, default=DEFAULT_BODY, show_default=True),
+            click.option("--json", "as_json", is_flag=True, help="Print JSON."),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
 @click.group("users")
 def users_group() -> None:
     """Accounts: add users, set passwords, grant and revoke roles per issuing body."""
@@ -477,10 +493,7 @@ def users_passwd_command(ctx: click.Context, username: str, password_stdin: bool
 
 
 @users_group.command("grant")
-@click.argument("username")
-@click.option("--role", "roles", type=ROLE, multiple=True, required=True, help="Repeatable.")
-@click.option("--body", type=BODY, default=DEFAULT_BODY, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_role_options
 @click.pass_context
 @handles_errors
 def users_grant_command(
@@ -493,10 +506,7 @@ def users_grant_command(
 
 
 @users_group.command("revoke")
-@click.argument("username")
-@click.option("--role", "roles", type=ROLE, multiple=True, required=True, help="Repeatable.")
-@click.option("--body", type=BODY, default=DEFAULT_BODY, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_role_options
 @click.pass_context
 @handles_errors
 def users_revoke_command(
@@ -631,9 +641,9 @@ def tokens_list_command(ctx: click.Context, username: str | None, as_json: bool)
 @handles_errors
 def tokens_revoke_command(ctx: click.Context, token_id: int) -> None:
     """Revoke a token: it stops working at once."""
-    found = next((t for t in _registry(ctx).tokens() if t["id"] == token_id), None)
-    if found is not None:
-        _admin_of(ctx, {g["body"] for g in found["scopes"]})
+    bodies = _registry(ctx).token_bodies(token_id)
+    if bodies is not None:
+        _admin_of(ctx, bodies)
     _registry(ctx).revoke_token(token_id)
     click.echo(f"token {token_id} revoked", err=True)
 

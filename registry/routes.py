@@ -321,11 +321,12 @@ def _ui() -> str:
     return ui if ui in UI_LANGS else "kk"
 
 
-def _page(template: str, **context: Any) -> Response:
+def page(template: str, status: int = 200, **context: Any) -> Response:
+    """A page in the interface language (?ui= or the cookie it sets), with its labels."""
     from registry.html import labels
 
     ui = _ui()
-    response = Response(render_template(template, ui=ui, t=labels(ui), **context))
+    response = Response(render_template(template, ui=ui, t=labels(ui), **context), status)
     if request.args.get("ui") in UI_LANGS:
         response.set_cookie("ui", ui, samesite="Lax", max_age=365 * 86400)
     return response
@@ -338,7 +339,7 @@ def home() -> BaseResponse:
 
 @pages.get("/acts")
 def act_list() -> Response:
-    return _page(
+    return page(
         "acts.html",
         items=_registry().list_works(q=request.args.get("q") or None, drafts=sees_drafts()),
         q=request.args.get("q", ""),
@@ -358,7 +359,7 @@ def act_page(tail: str) -> Response:
     if rest == "":
         at = _date_arg("at", date.today())
         view = registry.act_at(uri, lang, at)
-        return _page(
+        return page(
             "act.html",
             work=work,
             versions=versions,
@@ -368,7 +369,7 @@ def act_page(tail: str) -> Response:
         )
     if rest == "diff":
         old, new = _date_arg("from"), _date_arg("to")
-        return _page(
+        return page(
             "diff.html",
             work=work,
             versions=versions,
@@ -377,7 +378,7 @@ def act_page(tail: str) -> Response:
         )
     if rest.startswith("provisions/") and rest.endswith("/history"):
         eid = rest.removeprefix("provisions/").removesuffix("/history")
-        return _page(
+        return page(
             "history.html",
             work=work,
             versions=versions,
@@ -648,10 +649,9 @@ def create_token(username: str) -> Response:
 @api.delete("/tokens/<int(max=2147483647):token_id>")
 def revoke_token(token_id: int) -> Response:
     registry = _registry()
-    found = next((t for t in registry.tokens() if t["id"] == token_id), None)
-    if found is not None:
-        bodies = {g["body"] for g in found["scopes"]} or {DEFAULT_BODY}
-        authorize_bodies(current_principal(), Action.USERS, bodies)
+    bodies = registry.token_bodies(token_id)
+    if bodies is not None:
+        authorize_bodies(current_principal(), Action.USERS, bodies or {DEFAULT_BODY})
     return _json(registry.revoke_token(token_id))
 
 
@@ -675,7 +675,7 @@ def _safe_next(target: str | None) -> str:
 @pages.get("/login")
 def login_page() -> Response:
     csrf_token()
-    return _page("login.html", next=_safe_next(request.args.get("next")), error=None)
+    return page("login.html", next=_safe_next(request.args.get("next")), error=None)
 
 
 @pages.post("/login")
@@ -689,9 +689,7 @@ def login() -> BaseResponse:
 
 
 def _login_again(target: str, message: str, status: int) -> Response:
-    response = _page("login.html", next=target, error=message)
-    response.status_code = status
-    return response
+    return page("login.html", status, next=target, error=message)
 
 
 @pages.post("/logout")
@@ -704,7 +702,7 @@ def logout() -> BaseResponse:
 def audit_page() -> Response:
     registry = _registry()
     filters = _audit_filters()
-    return _page(
+    return page(
         "audit.html",
         items=registry.audit_entries(**filters),
         verdict=registry.audit_verify(),

@@ -399,6 +399,10 @@ class Registry:
         with writing(self.engine) as conn:
             return accounts.revoke_token(conn, token_id)
 
+    def token_bodies(self, token_id: int) -> set[str] | None:
+        with reading(self.engine) as conn:
+            return accounts.token_bodies(conn, token_id)
+
     def tokens(self, username: str | None = None) -> list[dict[str, Any]]:
         with reading(self.engine) as conn:
             return accounts.tokens(conn, username)

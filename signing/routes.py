@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, redirect, render_template, request
+from flask import Blueprint, Flask, Response, current_app, redirect, request
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from registry.audit import current_actor
-from registry.routes import registry_of
+from registry.routes import page, registry_of
 from signing.config import SigningConfig
 from signing.errors import BadKey, SigningError, UnreadableFile
 from signing.keys import MAX_KEY_FILE
@@ -94,24 +94,15 @@ def verify_api() -> Response:
 # --- pages ---------------------------------------------------------------------------------------
 
 
-def _page(template: str, status: int = 200, **context: Any) -> Response:
-    from registry.html import labels
-
-    ui = request.args.get("ui") or request.cookies.get("ui") or "kk"
-    ui = ui if ui in ("kk", "ru") else "kk"
-    body = render_template(template, ui=ui, t=labels(ui), **context)
-    return Response(body, status, mimetype="text/html")
-
-
 @pages.get("/verify")
 def verify_page() -> Response:
-    return _page("verify.html", record=None, report=None, error=None)
+    return page("verify.html", record=None, report=None, error=None)
 
 
 @pages.get("/verify/<document_id>")
 def document_verify_page(document_id: str) -> Response:
     record = signatures_of(current_app).record(document_id)
-    return _page("verify.html", record=record, report=None, error=None)
+    return page("verify.html", record=record, report=None, error=None)
 
 
 @pages.post("/verify")
@@ -119,14 +110,14 @@ def verify_upload_page() -> Response:
     try:
         report = signatures_of(current_app).verify(_upload("file", MAX_VERIFY_BYTES))
     except SigningError as exc:
-        return _page("verify.html", 422, record=None, report=None, error=exc.message)
-    return _page("verify.html", record=None, report=report.to_dict(), error=None)
+        return page("verify.html", 422, record=None, report=None, error=exc.message)
+    return page("verify.html", record=None, report=report.to_dict(), error=None)
 
 
 @pages.get("/documents/<document_id>/sign")
 def sign_page(document_id: str) -> Response:
     document = signatures_of(current_app).registry.document(document_id)
-    return _page("sign.html", document=document, error=None)
+    return page("sign.html", document=document, error=None)
 
 
 @pages.post("/documents/<document_id>/sign")
@@ -137,5 +128,5 @@ def sign_form(document_id: str) -> BaseResponse:
         signatures.sign(document_id, key, password, position=position, actor=current_actor())
     except SigningError as exc:
         document = signatures.registry.document(document_id)
-        return _page("sign.html", 422, document=document, error=exc.message)
+        return page("sign.html", 422, document=document, error=exc.message)
     return redirect(f"/verify/{document_id}")
